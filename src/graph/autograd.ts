@@ -1,0 +1,81 @@
+// Reverse-mode autodiff as in micrograd: one topological order, walked backwards once,
+// gradients summed where a value feeds several consumers.
+import { fail } from '../device/errors.js';
+import { add } from '../kernels/elementwise/binary.js';
+import { fill } from '../kernels/elementwise/fill.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { fmt, sameShape } from '../tensor/shape.js';
+import { runtime } from './runtime.js';
+
+/** Nodes that lead to `root` through tensors requiring grad, inputs before outputs. */
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<number>();
+  const stack: [Tensor, boolean][] = [[root, false]];
+  while (stack.length) {
+    const [t, expanded] = stack.pop()!;
+    if (expanded) {
+      order.push(t);
+      continue;
+    }
+    if (seen.has(t.id)) continue;
+    seen.add(t.id);
+    stack.push([t, true]);
+    for (const x of t.node?.inputs ?? []) if (x.requiresGrad && !seen.has(x.id)) stack.push([x, false]);
+  }
+  return order;
+}
+
+export function backward(root: Tensor, seed?: Tensor): void {
+  if (!root.requiresGrad) fail(`backward(): ${root} does not depend on any tensor that requires grad`);
+  if (!seed && root.numel !== 1) fail(`backward(): ${root} is not a scalar; pass the output gradient explicitly`);
+  if (seed && !sameShape(seed.shape, root.shape)) {
+    fail(`backward(): seed shape ${fmt(seed.shape)} differs from output shape ${fmt(root.shape)}`);
+  }
+  const rt = runtime();
+  const grads = new Map<number, Tensor>();
+  grads.set(root.id, seed ?? fill(root.shape, 1));
+  const order = topoOrder(root);
+  const wasEnabled = rt.gradEnabled;
+  rt.gradEnabled = false; // gradients of gradients are not recorded
+  try {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i]!;
+      const g = grads.get(t.id);
+      if (!g) continue;
+      if (!t.node) {
+        // A trainable leaf: gradients accumulate across backward() calls until zeroed.
+        const prev = t.grad;
+        t.grad = rt.keep(prev ? add(prev, g) : g);
+        if (prev) prev.dispose();
+        rt.tracing?.gradLeaves.add(t);
+        continue;
+      }
+      const op = t.node.op;
+      const inGrads = op.backward!(g, t.node, t);
+      t.node.inputs.forEach((x, j) => {
+        const gx = inGrads[j];
+        if (!x.requiresGrad || !gx) return;
+        if (!sameShape(gx.shape, x.shape)) {
+          fail(`internal: ${op.name} backward gave a gradient of shape ${fmt(gx.shape)} for input ${fmt(x.shape)}`);
+        }
+        const prev = grads.get(x.id);
+        grads.set(x.id, prev ? add(prev, gx) : gx);
+      });
+    }
+  } finally {
+    rt.gradEnabled = wasEnabled;
+  }
+}
+
+/** Runs `fn` without recording gradients (evaluation, optimizer arithmetic). */
+export function noGrad<T>(fn: () => T): T {
+  const rt = runtime();
+  const was = rt.gradEnabled;
+  rt.gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    rt.gradEnabled = was;
+  }
+}

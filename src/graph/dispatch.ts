@@ -1,0 +1,105 @@
+// What a lowered op asks the GPU to do, and how that request becomes a pipeline + bind group.
+// Eager execution and compiled plans share this code; only buffer ownership differs.
+import { fail } from '../device/errors.js';
+import type { Gpu } from '../device/gpu.js';
+import type { Constants, Kernel } from '../kernels/kernel.js';
+import { packUniforms, type UniformValue } from '../kernels/uniforms.js';
+
+export interface BufferRef {
+  buffer: GPUBuffer;
+  /** Bytes the view covers (bound with exactly this size). */
+  size: number;
+}
+
+export interface DispatchSpec {
+  kernel: Kernel;
+  constants?: Constants;
+  /** Storage buffers by their WGSL variable name. */
+  bind: Record<string, BufferRef>;
+  /** Uniform struct members by name; `rng_step` is filled in by the executor when left out. */
+  uniforms?: Record<string, UniformValue>;
+  /** Workgroup counts; a single number means [n, 1, 1]. */
+  workgroups: number | readonly [number, number?, number?];
+}
+
+export interface PreparedDispatch {
+  label: string;
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  workgroups: [number, number, number];
+}
+
+export const UNIFORM_ALIGN = 256;
+
+export function workgroupCounts(spec: DispatchSpec): [number, number, number] {
+  const w = spec.workgroups;
+  return typeof w === 'number' ? [w, 1, 1] : [w[0], w[1] ?? 1, w[2] ?? 1];
+}
+
+/** Checks the request against the device's limits before WebGPU sees it, naming the kernel. */
+export function validateDispatch(gpu: Gpu, spec: DispatchSpec, label: string): void {
+  const max = gpu.limits.maxComputeWorkgroupsPerDimension;
+  for (const n of workgroupCounts(spec)) {
+    if (!Number.isInteger(n) || n < 1) fail(`${label}: workgroup count ${n} is invalid (zero-size dispatch?)`);
+    if (n > max) {
+      fail(`${label}: ${n} workgroups in one dimension exceeds this device's limit of ${max}; split the work or use a 2-D grid`);
+    }
+  }
+  const maxBinding = gpu.limits.maxStorageBufferBindingSize;
+  for (const b of spec.kernel.storage) {
+    const ref = spec.bind[b.name];
+    if (!ref) fail(`${label}: buffer '${b.name}' was not bound`);
+    if (ref.size > maxBinding) {
+      fail(`${label}: buffer '${b.name}' is ${ref.size} bytes, over this device's binding limit of ${maxBinding}`);
+    }
+  }
+  for (const name of Object.keys(spec.bind)) {
+    if (!spec.kernel.storage.some((b) => b.name === name)) fail(`${label}: the shader has no buffer '${name}'`);
+  }
+}
+
+/** Fills `rng_step` when the kernel has it and the op left it to the executor. */
+export function uniformValues(spec: DispatchSpec, rngStep: number): Record<string, UniformValue> {
+  const values = { ...(spec.uniforms ?? {}) };
+  if (spec.kernel.uniform?.members.some((m) => m.name === 'rng_step') && values.rng_step === undefined) {
+    values.rng_step = rngStep;
+  }
+  return values;
+}
+
+export function writeUniforms(spec: DispatchSpec, rngStep: number, target: DataView, base: number, label: string): void {
+  const layout = spec.kernel.uniform;
+  if (!layout) {
+    if (spec.uniforms && Object.keys(spec.uniforms).length) fail(`${label}: the shader has no uniforms`);
+    return;
+  }
+  packUniforms(layout, uniformValues(spec, rngStep), target, base, label);
+}
+
+export function createBindGroup(
+  gpu: Gpu,
+  spec: DispatchSpec,
+  uniform: { buffer: GPUBuffer; offset: number } | null,
+  label: string,
+): GPUBindGroup {
+  const k = spec.kernel;
+  const entries: GPUBindGroupEntry[] = k.storage.map((b) => {
+    const ref = spec.bind[b.name]!;
+    return { binding: b.binding, resource: { buffer: ref.buffer, offset: 0, size: ref.size } };
+  });
+  if (k.uniform && uniform) {
+    entries.push({
+      binding: k.uniform.binding,
+      resource: { buffer: uniform.buffer, offset: uniform.offset, size: k.uniform.size },
+    });
+  }
+  return gpu.device.createBindGroup({ label, layout: k.bindGroupLayout(gpu), entries });
+}
+
+export function encodeDispatches(pass: GPUComputePassEncoder, list: readonly PreparedDispatch[]): void {
+  for (const d of list) {
+    pass.setPipeline(d.pipeline);
+    pass.setBindGroup(0, d.bindGroup);
+    pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+  }
+}

@@ -1,0 +1,225 @@
+// A compiled plan: the recorded graph scheduled once into an ordered dispatch list, with
+// intermediate buffers allocated up front and shared by liveness, bind groups and uniforms
+// built once, and every replay encoded into a single command buffer.
+import { GradwgslError } from '../device/errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import {
+  UNIFORM_ALIGN,
+  createBindGroup,
+  encodeDispatches,
+  validateDispatch,
+  workgroupCounts,
+  writeUniforms,
+  type BufferRef,
+  type DispatchSpec,
+  type PreparedDispatch,
+} from './dispatch.js';
+import type { LowerCtx } from './op.js';
+import { dispatchLabel, nanWords, type Runtime } from './runtime.js';
+import { sizeClass } from '../device/buffer-pool.js';
+
+/** Nodes to run, inputs first: every value the roots need, then the effects in order. */
+export function schedule(roots: readonly Tensor[], effects: readonly Tensor[]): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<number>();
+  const visit = (start: Tensor) => {
+    const stack: [Tensor, boolean][] = [[start, false]];
+    while (stack.length) {
+      const [t, expanded] = stack.pop()!;
+      if (expanded) {
+        order.push(t);
+        continue;
+      }
+      if (seen.has(t.id) || t.kind !== 'op') continue;
+      seen.add(t.id);
+      stack.push([t, true]);
+      const inputs = t.node!.inputs;
+      for (let i = inputs.length - 1; i >= 0; i--) stack.push([inputs[i]!, false]);
+    }
+  };
+  for (const r of roots) visit(r);
+  for (const e of effects) for (const x of e.node!.inputs) visit(x);
+  // Effects write parameters in place, so they run after every value that reads them.
+  for (const e of effects) if (!seen.has(e.id)) (seen.add(e.id), order.push(e));
+  return order;
+}
+
+interface Recorded {
+  spec: DispatchSpec;
+  label: string;
+}
+
+export class Plan {
+  readonly dispatches: PreparedDispatch[] = [];
+  private readonly refs = new Map<number, BufferRef>();
+  private readonly owned: GPUBuffer[] = [];
+  private uniformBuffer: GPUBuffer | null = null;
+  private uniformData: ArrayBuffer | null = null;
+  private rngStepFields: { offset: number }[] = [];
+  private recorded: Recorded[] = [];
+
+  private constructor(
+    private readonly rt: Runtime,
+    readonly order: readonly Tensor[],
+  ) {}
+
+  /**
+   * Schedules and prepares the graph behind `roots` and `effects`. Placeholders and `pinned`
+   * values get buffers of their own that persist; all else shares buffers by liveness.
+   */
+  static async build(
+    rt: Runtime,
+    roots: readonly Tensor[],
+    effects: readonly Tensor[],
+    placeholders: readonly Tensor[],
+  ): Promise<Plan> {
+    const order = schedule(roots, effects);
+    const plan = new Plan(rt, order);
+    plan.allocateAndLower(new Set([...roots.map((t) => t.id)]), placeholders);
+    await plan.prepare();
+    if (rt.poison) for (const b of plan.owned) if (b.usage & GPUBufferUsage.STORAGE) rt.write(b, nanWords(b.size));
+    return plan;
+  }
+
+  /** The buffer behind a scheduled value, placeholder or pinned root. */
+  ref(t: Tensor): BufferRef {
+    const r = this.refs.get(t.id) ?? (t.storage ? { buffer: t.storage.buffer, size: t.bytes } : undefined);
+    if (!r) throw new GradwgslError(`${t} is not part of this plan`);
+    return r;
+  }
+
+  private newBuffer(bytes: number, label: string): GPUBuffer {
+    const b = this.rt.gpu.device.createBuffer({
+      label,
+      size: sizeClass(bytes),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+    this.owned.push(b);
+    return b;
+  }
+
+  private allocateAndLower(pinned: Set<number>, placeholders: readonly Tensor[]): void {
+    for (const p of placeholders) this.refs.set(p.id, { buffer: this.newBuffer(p.bytes, p.name), size: p.bytes });
+    // A view shares its source's buffer, so liveness is tracked on the buffer's owner.
+    const owner = new Map<number, number>();
+    const ownerOf = (t: Tensor) => owner.get(t.id) ?? t.id;
+    const lastUse = new Map<number, number>();
+    this.order.forEach((t, i) => {
+      if (t.node!.op.view) owner.set(t.id, ownerOf(t.node!.inputs[0]!));
+      for (const x of t.node!.inputs) lastUse.set(ownerOf(x), i);
+    });
+    for (const id of pinned) lastUse.set(owner.get(id) ?? id, Infinity);
+    for (const t of this.order) if (t.node!.op.view && pinned.has(t.id)) lastUse.set(ownerOf(t), Infinity);
+
+    const free = new Map<number, GPUBuffer[]>();
+    const take = (bytes: number, label: string): GPUBuffer => {
+      const size = sizeClass(bytes);
+      return free.get(size)?.pop() ?? this.newBuffer(bytes, label);
+    };
+    const give = (b: GPUBuffer) => {
+      const list = free.get(b.size);
+      if (list) list.push(b);
+      else free.set(b.size, [b]);
+    };
+
+    const scheduled = new Set(this.order.filter((t) => !t.node!.op.view).map((t) => t.id));
+    this.order.forEach((t, i) => {
+      const node = t.node!;
+      if (node.op.view) {
+        this.refs.set(t.id, { buffer: this.ref(node.inputs[0]!).buffer, size: t.bytes });
+      } else {
+        if (!node.op.effect) this.refs.set(t.id, { buffer: take(t.bytes, t.name), size: t.bytes });
+        const scratch: GPUBuffer[] = [];
+        const ctx: LowerCtx = {
+          gpu: this.rt.gpu,
+          ref: (x) => this.ref(x),
+          out: node.op.effect ? { buffer: null as never, size: 0 } : this.ref(t),
+          scratch: (bytes) => {
+            const b = take(bytes, `${t.name}/scratch`);
+            scratch.push(b);
+            return { buffer: b, size: bytes };
+          },
+          dispatch: (spec) => {
+            const label = dispatchLabel(t, spec);
+            validateDispatch(this.rt.gpu, spec, label);
+            this.recorded.push({ spec, label });
+          },
+        };
+        node.op.lower(ctx, node, t);
+        scratch.forEach(give);
+      }
+      // Free what dies here (an output nobody reads dies at once).
+      const dying = new Set<number>();
+      for (const x of node.inputs) if (lastUse.get(ownerOf(x)) === i) dying.add(ownerOf(x));
+      if (!node.op.effect && !node.op.view && !lastUse.has(t.id)) dying.add(t.id);
+      for (const id of dying) {
+        const r = this.refs.get(id);
+        if (r && scheduled.has(id)) give(r.buffer);
+      }
+    });
+  }
+
+  /** Compiles every pipeline in parallel, then writes uniforms and bind groups once. */
+  private async prepare(): Promise<void> {
+    const gpu = this.rt.gpu;
+    const pipelines = await Promise.all(this.recorded.map((r) => r.spec.kernel.pipelineAsync(gpu, r.spec.constants)));
+    const slots = this.recorded.map((r) => (r.spec.kernel.uniform ? Math.ceil(r.spec.kernel.uniform.size / UNIFORM_ALIGN) : 0));
+    const total = slots.reduce((a, b) => a + b, 0) * UNIFORM_ALIGN;
+    if (total) {
+      this.uniformData = new ArrayBuffer(total);
+      this.uniformBuffer = gpu.device.createBuffer({
+        label: 'plan/uniforms',
+        size: total,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      });
+      this.owned.push(this.uniformBuffer);
+    }
+    const view = this.uniformData ? new DataView(this.uniformData) : null;
+    await gpu.scoped('plan build', () => {
+      let offset = 0;
+      this.recorded.forEach((r, i) => {
+        const layout = r.spec.kernel.uniform;
+        let uniform: { buffer: GPUBuffer; offset: number } | null = null;
+        if (layout) {
+          writeUniforms(r.spec, 0, view!, offset, r.label);
+          const step = layout.members.find((m) => m.name === 'rng_step');
+          if (step && r.spec.uniforms?.rng_step === undefined) this.rngStepFields.push({ offset: offset + step.offset });
+          uniform = { buffer: this.uniformBuffer!, offset };
+          offset += slots[i]! * UNIFORM_ALIGN;
+        }
+        this.dispatches.push({
+          label: r.label,
+          pipeline: pipelines[i]!,
+          bindGroup: createBindGroup(gpu, r.spec, uniform, r.label),
+          workgroups: workgroupCounts(r.spec),
+        });
+      });
+      if (this.uniformBuffer) gpu.device.queue.writeBuffer(this.uniformBuffer, 0, this.uniformData!);
+    });
+    this.recorded = [];
+  }
+
+  /** Sets the step counter random kernels mix into their streams (written only if used). */
+  setRngStep(step: number): void {
+    if (!this.rngStepFields.length) return;
+    const view = new DataView(this.uniformData!);
+    for (const f of this.rngStepFields) view.setUint32(f.offset, step >>> 0, true);
+    this.rt.gpu.device.queue.writeBuffer(this.uniformBuffer!, 0, this.uniformData!);
+  }
+
+  /** Records the whole plan into one compute pass of `encoder`. */
+  encode(encoder: GPUCommandEncoder): void {
+    const pass = encoder.beginComputePass({ label: 'plan' });
+    encodeDispatches(pass, this.dispatches);
+    pass.end();
+  }
+
+  get bufferCount(): number {
+    return this.owned.length;
+  }
+
+  dispose(): void {
+    for (const b of this.owned) b.destroy();
+    this.owned.length = 0;
+  }
+}

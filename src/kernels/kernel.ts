@@ -1,0 +1,196 @@
+// A kernel is one entry point of hand-written WGSL. Its bind-group layout and uniform layout
+// are read from the source by wgsl_reflect; pipelines are cached per specialisation
+// (the values of WGSL `override` constants), so shapes travel in uniforms and one pipeline
+// serves every batch size.
+import { WgslReflect } from 'wgsl_reflect/wgsl_reflect.module.js';
+import { GpuError, fail } from '../device/errors.js';
+import type { Gpu } from '../device/gpu.js';
+import { memberKind, type UniformLayout } from './uniforms.js';
+
+export interface KernelSpec {
+  /** Name shown in errors, labels and profiles, e.g. `gemm/tiled`. */
+  name: string;
+  /** WGSL text; several parts are concatenated (shared function libraries first). */
+  source: string | readonly string[];
+  /** Entry point; defaults to the only `@compute` function. */
+  entry?: string;
+}
+
+export interface StorageBinding {
+  name: string;
+  binding: number;
+  access: 'read' | 'read_write';
+}
+
+export type Constants = Readonly<Record<string, number>>;
+
+interface DeviceState {
+  module: GPUShaderModule;
+  layout: GPUBindGroupLayout;
+  pipelineLayout: GPUPipelineLayout;
+  pipelines: Map<string, GPUComputePipeline>;
+  pending: Map<string, Promise<GPUComputePipeline>>;
+  compiled: Promise<void>;
+}
+
+export class Kernel {
+  readonly name: string;
+  readonly code: string;
+  readonly entry: string;
+  readonly storage: readonly StorageBinding[];
+  readonly uniform: UniformLayout | null;
+  readonly overrides: ReadonlySet<string>;
+  /** Workgroup size with every override at its default. */
+  readonly defaultWorkgroupSize: readonly [number, number, number];
+  private readonly perDevice = new WeakMap<GPUDevice, DeviceState>();
+
+  constructor(spec: KernelSpec) {
+    this.name = spec.name;
+    this.code = typeof spec.source === 'string' ? spec.source : spec.source.join('\n');
+    let reflect: WgslReflect;
+    try {
+      reflect = new WgslReflect(this.code);
+    } catch (e) {
+      throw new GpuError('compilation', `kernel ${this.name}`, `WGSL parse failed: ${(e as Error).message}`);
+    }
+    const entries = reflect.entry.compute;
+    const entry = spec.entry ? entries.find((e) => e.name === spec.entry) : entries.length === 1 ? entries[0] : undefined;
+    if (!entry) {
+      fail(`kernel ${this.name}: entry point ${spec.entry ?? '(unnamed)'} not found among [${entries.map((e) => e.name).join(', ')}]`);
+    }
+    this.entry = entry.name;
+    const used = new Set(entry.resources.map((r) => r.name));
+    this.storage = reflect.storage
+      .filter((s) => used.has(s.name))
+      .map((s) => {
+        if (s.group !== 0) fail(`kernel ${this.name}: binding '${s.name}' must be in @group(0)`);
+        return { name: s.name, binding: s.binding, access: s.access === 'read' ? 'read' : 'read_write' } as const;
+      });
+    const uniforms = reflect.uniforms.filter((u) => used.has(u.name));
+    if (uniforms.length > 1) fail(`kernel ${this.name}: use one uniform struct per entry point`);
+    const u = uniforms[0];
+    this.uniform = u
+      ? {
+          varName: u.name,
+          binding: u.binding,
+          size: u.size,
+          members: (u.members ?? []).map((m) => ({
+            name: m.name,
+            offset: m.offset,
+            ...memberKind(m.type as never, `kernel ${this.name}`),
+          })),
+        }
+      : null;
+    this.overrides = new Set(reflect.overrides.map((o) => o.name));
+    const wg = entry.workgroupSize ?? [1, 1, 1];
+    this.defaultWorkgroupSize = [wg[0] ?? 1, wg[1] ?? 1, wg[2] ?? 1];
+  }
+
+  /** The bind group entries this kernel expects, in binding order. */
+  bindingNames(): string[] {
+    const all = [...this.storage.map((s) => [s.binding, s.name] as const)];
+    if (this.uniform) all.push([this.uniform.binding, this.uniform.varName]);
+    return all.sort((a, b) => a[0] - b[0]).map(([, n]) => n);
+  }
+
+  private state(gpu: Gpu): DeviceState {
+    const device = gpu.device;
+    let s = this.perDevice.get(device);
+    if (s) return s;
+    const module = device.createShaderModule({ label: this.name, code: this.code });
+    const entries: GPUBindGroupLayoutEntry[] = this.storage.map((b) => ({
+      binding: b.binding,
+      visibility: GPUShaderStage.COMPUTE,
+      buffer: { type: b.access === 'read' ? 'read-only-storage' : 'storage' },
+    }));
+    if (this.uniform) {
+      entries.push({ binding: this.uniform.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
+    }
+    const layout = device.createBindGroupLayout({ label: this.name, entries });
+    const pipelineLayout = device.createPipelineLayout({ label: this.name, bindGroupLayouts: [layout] });
+    s = {
+      module,
+      layout,
+      pipelineLayout,
+      pipelines: new Map(),
+      pending: new Map(),
+      compiled: checkCompilation(module, this.name, this.code),
+    };
+    this.perDevice.set(device, s);
+    return s;
+  }
+
+  bindGroupLayout(gpu: Gpu): GPUBindGroupLayout {
+    return this.state(gpu).layout;
+  }
+
+  private descriptor(gpu: Gpu, constants: Constants): GPUComputePipelineDescriptor {
+    for (const k of Object.keys(constants)) {
+      if (!this.overrides.has(k)) fail(`kernel ${this.name}: no override constant '${k}' in the shader`);
+    }
+    const s = this.state(gpu);
+    return {
+      label: `${this.name}${constantsKey(constants)}`,
+      layout: s.pipelineLayout,
+      compute: { module: s.module, entryPoint: this.entry, constants: { ...constants } },
+    };
+  }
+
+  /** The pipeline for these constants, created synchronously on first use (eager execution). */
+  pipeline(gpu: Gpu, constants: Constants = {}): GPUComputePipeline {
+    const s = this.state(gpu);
+    const key = constantsKey(constants);
+    let p = s.pipelines.get(key);
+    if (!p) {
+      p = gpu.device.createComputePipeline(this.descriptor(gpu, constants));
+      s.pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  /**
+   * Compiles the pipeline asynchronously; concurrent requests for the same constants share one
+   * compile. Throws WGSL compile errors with line numbers.
+   */
+  async pipelineAsync(gpu: Gpu, constants: Constants = {}): Promise<GPUComputePipeline> {
+    const s = this.state(gpu);
+    const key = constantsKey(constants);
+    const ready = s.pipelines.get(key);
+    if (ready) return ready;
+    let pending = s.pending.get(key);
+    if (!pending) {
+      pending = (async () => {
+        await s.compiled;
+        const p = await gpu.device.createComputePipelineAsync(this.descriptor(gpu, constants)).catch((e: Error) => {
+          throw new GpuError('compilation', `kernel ${this.name}${key}`, e.message);
+        });
+        s.pipelines.set(key, p);
+        s.pending.delete(key);
+        return p;
+      })();
+      s.pending.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Resolves when the WGSL compiled; rejects with the compiler's messages and line numbers. */
+  compiled(gpu: Gpu): Promise<void> {
+    return this.state(gpu).compiled;
+  }
+}
+
+export function constantsKey(constants: Constants): string {
+  const keys = Object.keys(constants).sort();
+  return keys.length ? `{${keys.map((k) => `${k}=${constants[k]}`).join(',')}}` : '';
+}
+
+async function checkCompilation(module: GPUShaderModule, name: string, code: string): Promise<void> {
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((m) => m.type === 'error');
+  if (!errors.length) return;
+  const lines = code.split('\n');
+  const text = errors
+    .map((m) => `  line ${m.lineNum}:${m.linePos}: ${m.message}\n    | ${lines[m.lineNum - 1]?.trim() ?? ''}`)
+    .join('\n');
+  throw new GpuError('compilation', `kernel ${name}`, `WGSL does not compile:\n${text}`);
+}

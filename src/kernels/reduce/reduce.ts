@@ -1,0 +1,102 @@
+// Reductions over one axis (sum, mean, max, min) and sumTo for broadcast gradients:
+// shaders/reduce/reduce.wgsl.
+import source from '../../../shaders/reduce/reduce.wgsl';
+import { fail } from '../../device/errors.js';
+import type { OpDef } from '../../graph/op.js';
+import { apply, type Tensor } from '../../tensor/tensor.js';
+import { axisOf, fmt, numel } from '../../tensor/shape.js';
+import { equal, mul } from '../elementwise/binary.js';
+import { requireDtype } from '../elementwise/checks.js';
+import { mulScalar } from '../elementwise/unary.js';
+import { ELEMENTWISE_WG, grid1d } from '../grid.js';
+import { Kernel } from '../kernel.js';
+import { broadcastTo } from '../shape/broadcast.js';
+import { reshape } from '../shape/reshape.js';
+
+const kernel = new Kernel({ name: 'reduce/axis', source });
+
+type ReduceKind = 'sum' | 'mean' | 'max' | 'min';
+const CODES = { sum: 0, mean: 0, max: 1, min: 2 } as const;
+
+interface Attrs {
+  kind: ReduceKind;
+  axis: number;
+  keepdim: boolean;
+}
+
+function outShape(shape: readonly number[], axis: number, keepdim: boolean): number[] {
+  return keepdim ? shape.map((d, i) => (i === axis ? 1 : d)) : shape.filter((_, i) => i !== axis);
+}
+
+const reduceOp: OpDef<Attrs> = {
+  name: 'reduce',
+  infer([x], { kind, axis, keepdim }) {
+    requireDtype(kind, x!, 'f32');
+    const shape = outShape(x!.shape, axis, keepdim);
+    return { shape: shape.length ? shape : [1], dtype: 'f32' };
+  },
+  lower(ctx, { inputs: [x], attrs }, out) {
+    const s = x!.shape;
+    const len = s[attrs.axis]!;
+    ctx.dispatch({
+      kernel,
+      constants: { OP: CODES[attrs.kind] },
+      bind: { x: ctx.ref(x!), out: ctx.out },
+      uniforms: {
+        outer: numel(s.slice(0, attrs.axis)),
+        len,
+        inner: numel(s.slice(attrs.axis + 1)),
+        scale: attrs.kind === 'mean' ? 1 / len : 1,
+      },
+      workgroups: grid1d(out.numel, ELEMENTWISE_WG),
+    });
+  },
+  backward(g, { inputs: [x], attrs }, out) {
+    const kept = outShape(x!.shape, attrs.axis, true);
+    const gk = reshape(g, kept);
+    switch (attrs.kind) {
+      case 'sum':
+        return [broadcastTo(gk, x!.shape)];
+      case 'mean':
+        return [broadcastTo(mulScalar(gk, 1 / x!.shape[attrs.axis]!), x!.shape)];
+      default: {
+        // The gradient goes to every element equal to the extreme (ties share it in full).
+        const mask = equal(x!, reshape(out, kept));
+        return [mul(mask, broadcastTo(gk, x!.shape))];
+      }
+    }
+  },
+};
+
+function reducer(kind: ReduceKind) {
+  return (x: Tensor, axis: number, keepdim = false) =>
+    apply(reduceOp, [x], { kind, axis: axisOf(axis, x.rank, kind), keepdim });
+}
+
+export const sum = reducer('sum');
+export const mean = reducer('mean');
+export const max = reducer('max');
+export const min = reducer('min');
+
+/** Sum of every element, as a one-element tensor. */
+export function sumAll(x: Tensor): Tensor {
+  return sum(reshape(x, [x.numel]), 0);
+}
+
+export function meanAll(x: Tensor): Tensor {
+  return mean(reshape(x, [x.numel]), 0);
+}
+
+/** Sums `g` down to `shape` (the inverse of broadcasting), for gradients of broadcast inputs. */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.shape.length === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
+  if (shape.length > g.shape.length) fail(`sumTo: cannot reduce ${fmt(g.shape)} to the larger rank ${fmt(shape)}`);
+  let r = g;
+  const lead = g.shape.length - shape.length;
+  for (let i = 0; i < g.shape.length; i++) {
+    const target = i < lead ? 1 : shape[i - lead]!;
+    if (target === 1 && g.shape[i] !== 1) r = sum(r, i, true);
+    else if (target !== g.shape[i]) fail(`sumTo: ${fmt(g.shape)} does not broadcast to ${fmt(shape)}`);
+  }
+  return reshape(r, shape);
+}

@@ -1,0 +1,42 @@
+// Leaves made from CPU data. They hold storage at once (even while tracing) and stay until
+// disposed; `trainable()` marks parameters.
+import { fail } from '../device/errors.js';
+import { runtime } from '../graph/runtime.js';
+import type { DType } from './dtype.js';
+import { fmt, numel } from './shape.js';
+import { Tensor } from './tensor.js';
+
+export type TensorData = ArrayLike<number> | Float32Array | Uint32Array | Int32Array;
+
+function words(data: TensorData, dtype: DType, n: number, what: string): ArrayBufferView {
+  if (data.length !== n) fail(`${what}: ${data.length} values given for ${n} elements`);
+  switch (dtype) {
+    case 'f32':
+      return data instanceof Float32Array ? data : Float32Array.from(data);
+    case 'u32':
+      return data instanceof Uint32Array ? data : Uint32Array.from(data);
+    case 'i32':
+      return data instanceof Int32Array ? data : Int32Array.from(data);
+    default:
+      return fail(`${what}: create ${dtype} tensors by casting or quantising an f32 tensor on the GPU`);
+  }
+}
+
+/** A leaf tensor holding `data` (row-major). */
+export function tensor(data: TensorData, shape: readonly number[], dtype: DType = 'f32', name?: string): Tensor {
+  const t = new Tensor(shape, dtype, 'leaf', null, name);
+  const what = `tensor(${fmt(shape)})`;
+  if (numel(shape) !== data.length) fail(`${what}: ${data.length} values do not fill shape ${fmt(shape)} (${numel(shape)})`);
+  const rt = runtime();
+  rt.upload(t, words(data, dtype, t.numel, what));
+  rt.adopt(t);
+  return t;
+}
+
+export function full(shape: readonly number[], value: number, name?: string): Tensor {
+  return tensor(new Float32Array(numel(shape)).fill(value), shape, 'f32', name);
+}
+
+export function zeros(shape: readonly number[], name?: string): Tensor {
+  return full(shape, 0, name);
+}
