@@ -1,0 +1,35 @@
+// The gradwgsl command line: info, train, reproduce, bench, profile.
+import { Command } from 'commander';
+import { GradwgslError } from '../device/errors.js';
+import { init, shutdown } from '../graph/runtime.js';
+import { adapterInfo, formatInfo } from './info.js';
+import { registerTrain } from './train.js';
+
+const program = new Command()
+  .name('gradwgsl')
+  .description('Train neural networks on WebGPU and reproduce seven training papers.')
+  .showHelpAfterError();
+
+program
+  .command('info')
+  .description('print the WebGPU adapter, its optional features and limits')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const info = adapterInfo(await init());
+    console.log(opts.json ? JSON.stringify(info) : formatInfo(info));
+  });
+
+registerTrain(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof GradwgslError) {
+    console.error(`gradwgsl: ${e.message}`);
+    process.exitCode = 1;
+  } else {
+    throw e;
+  }
+} finally {
+  await shutdown();
+}

@@ -1,0 +1,220 @@
+// Trains a classifier with a compiled step (forward, backward and optimizer update in one
+// command buffer), evaluates with a compiled forward pass, and checkpoints so an interrupted
+// run resumes with exactly the losses an uninterrupted one would have had.
+import { existsSync } from 'node:fs';
+import { batches, type Dataset } from '../data/batches.js';
+import { fail } from '../device/errors.js';
+import { compile, type CompiledStep } from '../graph/compile.js';
+import { countCorrect } from '../kernels/loss/argmax.js';
+import { softmaxCrossEntropy } from '../kernels/loss/cross-entropy.js';
+import { runtime } from '../graph/runtime.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { fmt } from '../tensor/shape.js';
+import { loadCheckpoint, restoreInto, saveCheckpoint } from './checkpoint.js';
+import type { Module } from './module.js';
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  /** Seeds the data order (each epoch has its own stream). */
+  seed: number;
+  /** Written at the end of every epoch and when interrupted. */
+  checkpointPath?: string;
+  /** Continue from checkpointPath if it exists. */
+  resume?: boolean;
+  /** Abort to stop after the current step; a checkpoint is written first. */
+  signal?: AbortSignal;
+  onStep?(info: StepInfo): void;
+  onEpoch?(record: EpochRecord): void;
+}
+
+export interface StepInfo {
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  /** Mean training loss over the epoch's steps (those run in this process included only). */
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  seconds: number;
+}
+
+export interface FitResult {
+  epochs: EpochRecord[];
+  /** Per-step training losses, in order (resumed runs start where the checkpoint left off). */
+  losses: number[];
+  interrupted: boolean;
+  resumedFrom: { epoch: number; batch: number } | null;
+}
+
+interface Position {
+  epoch: number;
+  batch: number;
+}
+
+export class ClassifierTrainer {
+  private step: CompiledStep | null = null;
+  private readonly evalSteps = new Map<number, CompiledStep>();
+
+  constructor(
+    readonly model: Module,
+    readonly optimizer: Optimizer,
+  ) {}
+
+  private checkData(ds: Dataset, what: string): void {
+    if (ds.n < 1) fail(`${what}: the data set is empty`);
+  }
+
+  private async trainStep(ds: Dataset, batchSize: number): Promise<CompiledStep> {
+    if (this.step) return this.step;
+    if (batchSize > ds.n) fail(`train: batch size ${batchSize} is larger than the ${ds.n} training examples`);
+    this.model.train();
+    this.step = await compile(
+      { x: { shape: [batchSize, ...ds.shape] }, y: { shape: [batchSize], dtype: 'u32' } },
+      ({ x, y }) => {
+        const logits = this.model.forward(x!);
+        const loss = softmaxCrossEntropy(logits, y!);
+        loss.backward();
+        this.optimizer.step();
+        return { loss, correct: countCorrect(logits, y!) };
+      },
+    );
+    return this.step;
+  }
+
+  private async evalStep(ds: Dataset, batchSize: number): Promise<CompiledStep> {
+    let step = this.evalSteps.get(batchSize);
+    if (!step) {
+      this.model.eval();
+      step = await compile(
+        { x: { shape: [batchSize, ...ds.shape] }, y: { shape: [batchSize], dtype: 'u32' } },
+        ({ x, y }) => {
+          const logits = this.model.forward(x!);
+          return { loss: softmaxCrossEntropy(logits, y!, 'sum'), correct: countCorrect(logits, y!) };
+        },
+      );
+      this.model.train();
+      this.evalSteps.set(batchSize, step);
+    }
+    return step;
+  }
+
+  /** Accuracy and mean loss over a data set, in compiled batches (the last one may be smaller). */
+  async evaluate(ds: Dataset, batchSize = 500): Promise<{ accuracy: number; loss: number }> {
+    this.checkData(ds, 'evaluate');
+    let correct = 0;
+    let loss = 0;
+    for (const b of batches(ds, { batchSize, shuffle: false })) {
+      const step = await this.evalStep(ds, b.size);
+      const out = await step.run({ x: b.x, y: b.y }, { read: ['loss', 'correct'] });
+      loss += out.loss![0]!;
+      correct += out.correct![0]!;
+    }
+    return { accuracy: correct / ds.n, loss: loss / ds.n };
+  }
+
+  /** Everything a checkpoint holds: the model, the optimizer state and where training stood. */
+  private checkpointTensors(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [k, t] of Object.entries(this.model.stateDict())) out[`model.${k}`] = t;
+    for (const [k, t] of Object.entries(this.optimizer.state())) out[`optim.${k}`] = t;
+    return out;
+  }
+
+  private async save(path: string, pos: Position, options: FitOptions): Promise<void> {
+    await saveCheckpoint(path, {
+      tensors: this.checkpointTensors(),
+      metadata: {
+        format: 'gradwgsl-classifier-1',
+        position: JSON.stringify(pos),
+        seed: String(options.seed),
+        batchSize: String(options.batchSize),
+        planStep: String(this.step?.stepCount ?? 0),
+        rngStreams: String(runtime().rngStreams),
+      },
+    });
+  }
+
+  private async restore(path: string, options: FitOptions): Promise<Position> {
+    const loaded = await loadCheckpoint(path);
+    const meta = loaded.metadata;
+    if (meta.format !== 'gradwgsl-classifier-1') fail(`resume: '${path}' is not a gradwgsl classifier checkpoint`);
+    for (const key of ['seed', 'batchSize'] as const) {
+      if (meta[key] !== String(options[key])) {
+        fail(`resume: '${path}' was written with --${key === 'batchSize' ? 'batch' : key} ${meta[key]}, this run uses ${options[key]}; use the same value or start fresh`);
+      }
+    }
+    restoreInto(this.checkpointTensors(), loaded);
+    this.step!.stepCount = Number(meta.planStep);
+    return JSON.parse(meta.position!) as Position;
+  }
+
+  async fit(train: Dataset, test: Dataset, options: FitOptions): Promise<FitResult> {
+    this.checkData(train, 'train');
+    this.checkData(test, 'test');
+    if (!Number.isInteger(options.epochs) || options.epochs < 1) fail(`train: epochs = ${options.epochs} must be a positive integer`);
+    if (test.shape.join() !== train.shape.join()) fail(`train: test examples ${fmt(test.shape)} differ from training examples ${fmt(train.shape)}`);
+    const step = await this.trainStep(train, options.batchSize);
+    const perEpoch = Math.floor(train.n / options.batchSize);
+    let pos: Position = { epoch: 0, batch: 0 };
+    let resumedFrom: Position | null = null;
+    if (options.resume) {
+      if (!options.checkpointPath) fail('resume: no checkpoint path given');
+      if (existsSync(options.checkpointPath)) {
+        pos = await this.restore(options.checkpointPath, options);
+        resumedFrom = { ...pos };
+      }
+    }
+    const result: FitResult = { epochs: [], losses: [], interrupted: false, resumedFrom };
+    for (; pos.epoch < options.epochs; pos = { epoch: pos.epoch + 1, batch: 0 }) {
+      const started = performance.now();
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let index = 0;
+      for (const b of batches(train, { batchSize: options.batchSize, seed: options.seed, epoch: pos.epoch, dropLast: true })) {
+        if (index++ < pos.batch) continue; // already trained before the interruption
+        const out = await step.run({ x: b.x, y: b.y }, { read: ['loss', 'correct'] });
+        const loss = out.loss![0]!;
+        if (!Number.isFinite(loss)) fail(`train: the loss became ${loss} at epoch ${pos.epoch + 1}, step ${index}; lower the learning rate`);
+        result.losses.push(loss);
+        lossSum += loss * b.size;
+        correct += out.correct![0]!;
+        seen += b.size;
+        options.onStep?.({ epoch: pos.epoch, batch: index, batches: perEpoch, loss });
+        if (options.signal?.aborted) {
+          if (options.checkpointPath) await this.save(options.checkpointPath, { epoch: pos.epoch, batch: index }, options);
+          result.interrupted = true;
+          return result;
+        }
+      }
+      const evalResult = await this.evaluate(test);
+      const record: EpochRecord = {
+        epoch: pos.epoch + 1,
+        trainLoss: seen ? lossSum / seen : NaN,
+        trainAccuracy: seen ? correct / seen : NaN,
+        testLoss: evalResult.loss,
+        testAccuracy: evalResult.accuracy,
+        seconds: (performance.now() - started) / 1000,
+      };
+      result.epochs.push(record);
+      options.onEpoch?.(record);
+      if (options.checkpointPath) await this.save(options.checkpointPath, { epoch: pos.epoch + 1, batch: 0 }, options);
+    }
+    return result;
+  }
+
+  dispose(): void {
+    this.step?.dispose();
+    for (const s of this.evalSteps.values()) s.dispose();
+    this.evalSteps.clear();
+    this.step = null;
+  }
+}
