@@ -28,7 +28,7 @@ export interface TrainCliOptions {
   out?: string;
 }
 
-const DEFAULT_LR = { sgd: 0.05, adam: 1e-3, rmsprop: 1e-3 } as const;
+const DEFAULT_LR = { sgd: 0.1, adam: 1e-3, rmsprop: 1e-3 } as const;
 
 export function makeOptimizer(name: string, params: Tensor[], lr: number | undefined, momentum: number): Optimizer {
   switch (name) {
@@ -129,7 +129,7 @@ export function registerTrain(program: Command): void {
     .argument('<model>', 'model to train: mnist-mlp')
     .option('--epochs <n>', 'epochs', int, 5)
     .option('--batch <n>', 'batch size', int, 128)
-    .option('--lr <x>', 'learning rate (default: sgd 0.05, adam/rmsprop 1e-3)', num)
+    .option('--lr <x>', 'learning rate (default: sgd 0.1, adam/rmsprop 1e-3)', num)
     .option('--optimizer <name>', 'sgd | adam | rmsprop', 'sgd')
     .option('--momentum <x>', 'SGD momentum', num, 0.9)
     .option('--seed <n>', 'seed for initialisation and data order', (v) => Number(v), 1)

@@ -209,6 +209,16 @@ export class Plan {
 
   /** Records the whole plan into one compute pass of `encoder`. */
   encode(encoder: GPUCommandEncoder): void {
+    // Profiling (src/profile): one timed pass per dispatch, since WebGPU timestamps only at pass edges.
+    const timer = this.rt.passTimer;
+    if (timer) {
+      for (const d of this.dispatches) {
+        const pass = encoder.beginComputePass({ label: d.label, timestampWrites: timer.timestampWrites(d.label) });
+        encodeDispatches(pass, [d]);
+        pass.end();
+      }
+      return;
+    }
     const pass = encoder.beginComputePass({ label: 'plan' });
     encodeDispatches(pass, this.dispatches);
     pass.end();

@@ -14,6 +14,7 @@ import {
   type BufferRef,
   type DispatchSpec,
 } from './dispatch.js';
+import type { PassTimer } from '../profile/hook.js';
 import type { LowerCtx } from './op.js';
 import { decode } from './readback.js';
 
@@ -40,6 +41,8 @@ export class Runtime {
   tracing: Trace | null = null;
   /** Next RNG stream id; each random op takes one so no two draw the same numbers. */
   rngStreams = 0;
+  /** Set by src/profile while profiling: every dispatch then gets a timed pass of its own. */
+  passTimer: PassTimer | null = null;
   private readonly scopes: Set<Tensor>[] = [];
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
@@ -156,21 +159,24 @@ export class Runtime {
     const pipeline = spec.kernel.pipeline(this.gpu, spec.constants);
     const bindGroup = createBindGroup(this.gpu, spec, uniform, label);
     this.checks.push({ label, result: scopes.close() }, { label, result: spec.kernel.compiled(this.gpu).then(() => null) });
-    if (!this.encoder) {
-      this.encoder = device.createCommandEncoder({ label: 'eager' });
-      this.pass = this.encoder.beginComputePass({ label: 'eager' });
-    }
+    this.encoder ??= device.createCommandEncoder({ label: 'eager' });
+    // Profiling (src/profile): a timed pass per dispatch; otherwise one pass per batch.
+    const timer = this.passTimer;
+    const pass = timer
+      ? this.encoder.beginComputePass({ label, timestampWrites: timer.timestampWrites(label) })
+      : (this.pass ??= this.encoder.beginComputePass({ label: 'eager' }));
     const [x, y, z] = workgroupCounts(spec);
-    this.pass!.setPipeline(pipeline);
-    this.pass!.setBindGroup(0, bindGroup);
-    this.pass!.dispatchWorkgroups(x, y, z);
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(x, y, z);
+    if (timer) pass.end();
     if (++this.pendingDispatches >= EAGER_BATCH) this.submit();
   }
 
   /** Submits pending eager work (does not wait for it). */
   submit(): void {
     if (!this.encoder) return;
-    this.pass!.end();
+    this.pass?.end();
     this.gpu.device.queue.submit([this.encoder.finish()]);
     this.encoder = null;
     this.pass = null;

@@ -8,7 +8,7 @@ import { compile, type CompiledStep } from '../graph/compile.js';
 import { countCorrect } from '../kernels/loss/argmax.js';
 import { softmaxCrossEntropy } from '../kernels/loss/cross-entropy.js';
 import { runtime } from '../graph/runtime.js';
-import type { Optimizer } from '../optim/optimizer.js';
+import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fmt } from '../tensor/shape.js';
 import { loadCheckpoint, restoreInto, saveCheckpoint } from './checkpoint.js';
@@ -122,10 +122,7 @@ export class ClassifierTrainer {
 
   /** Everything a checkpoint holds: the model, the optimizer state and where training stood. */
   private checkpointTensors(): Record<string, Tensor> {
-    const out: Record<string, Tensor> = {};
-    for (const [k, t] of Object.entries(this.model.stateDict())) out[`model.${k}`] = t;
-    for (const [k, t] of Object.entries(this.optimizer.state())) out[`optim.${k}`] = t;
-    return out;
+    return { ...prefixed('model.', this.model.stateDict()), ...prefixed('optim.', this.optimizer.state()) };
   }
 
   private async save(path: string, pos: Position, options: FitOptions): Promise<void> {
@@ -151,7 +148,12 @@ export class ClassifierTrainer {
         fail(`resume: '${path}' was written with --${key === 'batchSize' ? 'batch' : key} ${meta[key]}, this run uses ${options[key]}; use the same value or start fresh`);
       }
     }
-    restoreInto(this.checkpointTensors(), loaded);
+    restoreInto(prefixed('model.', this.model.stateDict()), loaded, { allowExtra: true });
+    const optim: OptimizerState = {};
+    for (const [k, a] of Object.entries(loaded.arrays)) {
+      if (k.startsWith('optim.')) optim[k.slice(6)] = a.data as Float32Array | Uint32Array;
+    }
+    await this.optimizer.loadState(optim);
     this.step!.stepCount = Number(meta.planStep);
     return JSON.parse(meta.position!) as Position;
   }
@@ -217,4 +219,8 @@ export class ClassifierTrainer {
     this.evalSteps.clear();
     this.step = null;
   }
+}
+
+function prefixed(prefix: string, tensors: Record<string, Tensor>): Record<string, Tensor> {
+  return Object.fromEntries(Object.entries(tensors).map(([k, t]) => [prefix + k, t]));
 }

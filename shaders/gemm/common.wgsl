@@ -1,0 +1,33 @@
+// Shared by every GEMM kernel: c[b] = act(op(a[b]) · op(b[b]) + bias) with op(x) = xᵀ when the
+// TRANS_ flag is set. Shapes live in uniforms, so one pipeline serves every size and batch.
+
+override TRANS_A: bool = false; // a is stored [K, M] (else [M, K])
+override TRANS_B: bool = false; // b is stored [N, K] (else [K, N])
+override HAS_BIAS: bool = false; // add bias[n] to every row of c
+override ACT: u32 = 0u; // 0 none, 1 relu, 2 tanh, 3 sigmoid
+
+struct Params {
+  m: u32,
+  n: u32,
+  k: u32,
+  a_batch: u32, // elements between consecutive matrices of a
+  b_batch: u32, // 0 broadcasts one b over the batch
+}
+
+// Stored [rows, cols] of a and b.
+fn dims_a(p: Params) -> vec2<u32> {
+  return select(vec2(p.m, p.k), vec2(p.k, p.m), TRANS_A);
+}
+fn dims_b(p: Params) -> vec2<u32> {
+  return select(vec2(p.k, p.n), vec2(p.n, p.k), TRANS_B);
+}
+
+fn activate(v: vec4<f32>) -> vec4<f32> {
+  switch ACT {
+    case 1u: { return max(v, vec4(0.0)); }
+    case 2u: { return tanh(v); }
+    // Written to stay finite for large |v| of either sign.
+    case 3u: { return select(exp(v) / (1.0 + exp(v)), 1.0 / (1.0 + exp(-v)), v >= vec4(0.0)); }
+    default: { return v; }
+  }
+}

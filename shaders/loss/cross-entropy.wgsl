@@ -1,0 +1,74 @@
+// Fused softmax + cross-entropy over rows of logits [rows, cols] with u32 labels [rows].
+// Needs row-lse.wgsl before it. One thread per row: no barriers, and each thread reads its
+// row from cache for the max, sum and gradient passes.
+//
+// A label outside [0, cols) is never used as an index: that row's loss and gradient are a
+// quiet NaN, so a bad label poisons the batch loss loudly instead of reading another row's
+// logits. (The NaN is built from the label at run time: a constant NaN does not compile.)
+
+override WG: u32 = 64u;
+
+struct Shape {
+  rows: u32,
+  cols: u32,
+}
+
+struct GradParams {
+  rows: u32,
+  cols: u32,
+  // The output gradient for row r is g[r * g_stride] * scale: stride 0 and scale 1/rows
+  // for 'mean', stride 0 and scale 1 for 'sum', stride 1 and scale 1 for 'none'.
+  g_stride: u32,
+  scale: f32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> labels: array<u32>;
+@group(0) @binding(2) var<storage, read_write> loss: array<f32>;
+@group(0) @binding(3) var<uniform> shape: Shape;
+@group(0) @binding(4) var<storage, read> g: array<f32>;
+@group(0) @binding(5) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(6) var<uniform> gp: GradParams;
+
+fn bad_label(y: u32) -> f32 {
+  return bitcast<f32>(0x7fc00000u | y);
+}
+
+// loss[r] = -log softmax(x[r])[labels[r]]
+@compute @workgroup_size(WG)
+fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let r = gid.x + gid.y * nwg.x * WG;
+  if (r >= shape.rows) {
+    return;
+  }
+  let y = labels[r];
+  if (y >= shape.cols) {
+    loss[r] = bad_label(y);
+    return;
+  }
+  let base = r * shape.cols;
+  loss[r] = -log_softmax_of(x[base + y], row_lse(base, shape.cols, 1u));
+}
+
+// dx[r, j] = (softmax(x[r])[j] - [j == labels[r]]) * g_r, the softmax recomputed from x.
+@compute @workgroup_size(WG)
+fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let r = gid.x + gid.y * nwg.x * WG;
+  if (r >= gp.rows) {
+    return;
+  }
+  let y = labels[r];
+  let base = r * gp.cols;
+  if (y >= gp.cols) {
+    for (var j = 0u; j < gp.cols; j++) {
+      dx[base + j] = bad_label(y);
+    }
+    return;
+  }
+  let gr = g[r * gp.g_stride] * gp.scale;
+  let lse = row_lse(base, gp.cols, 1u);
+  for (var j = 0u; j < gp.cols; j++) {
+    let p = exp(log_softmax_of(x[base + j], lse));
+    dx[base + j] = (p - select(0.0, 1.0, j == y)) * gr;
+  }
+}

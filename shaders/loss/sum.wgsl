@@ -1,0 +1,35 @@
+// out[0] = scale * Σ x[0..n): the reduction step of every loss ('mean' and 'sum') and of
+// countCorrect. One workgroup: strided partial sums (coalesced reads), then a tree in
+// workgroup memory. The order is fixed, so the result is deterministic.
+
+const WG: u32 = 256u;
+
+struct Params {
+  n: u32,
+  scale: f32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<uniform> p: Params;
+
+var<workgroup> partial: array<f32, WG>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(local_invocation_index) lid: u32) {
+  var acc = 0.0;
+  for (var i = lid; i < p.n; i += WG) {
+    acc += x[i];
+  }
+  partial[lid] = acc;
+  workgroupBarrier();
+  for (var width = WG / 2u; width > 0u; width /= 2u) {
+    if (lid < width) {
+      partial[lid] += partial[lid + width];
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    out[0] = partial[0] * p.scale;
+  }
+}

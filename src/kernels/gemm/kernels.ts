@@ -1,0 +1,128 @@
+// The GEMM kernels (shaders/gemm/) and the choice between them. Every variant computes
+// c[b] = act(op(a[b]) · op(b[b]) + bias) for the same uniforms, so the choice is invisible
+// to callers except in speed.
+import common from '../../../shaders/gemm/common.wgsl';
+import ioScalar from '../../../shaders/gemm/io-scalar.wgsl';
+import ioVec4 from '../../../shaders/gemm/io-vec4.wgsl';
+import naiveMain from '../../../shaders/gemm/naive.wgsl';
+import tiledMain from '../../../shaders/gemm/tiled.wgsl';
+import { fail } from '../../device/errors.js';
+import type { BufferRef } from '../../graph/dispatch.js';
+import type { LowerCtx } from '../../graph/op.js';
+import { Kernel } from '../kernel.js';
+
+const naive = new Kernel({ name: 'gemm/naive', source: [common, ioScalar, naiveMain] });
+const tiled = new Kernel({ name: 'gemm/tiled', source: [common, ioScalar, tiledMain] });
+const tiledVec4 = new Kernel({ name: 'gemm/tiled-vec4', source: [common, ioVec4, tiledMain] });
+
+export type Activation = 'none' | 'relu' | 'tanh' | 'sigmoid';
+const ACT_CODES: Record<Activation, number> = { none: 0, relu: 1, tanh: 2, sigmoid: 3 };
+
+/**
+ * naive: one thread per output (the oracle). tiled: 16×16 threads, 64×64 tiles of c.
+ * small: the same tiled kernel with 4×4 threads and 16×16 tiles, for outputs that fill few
+ * 64×64 tiles (more, smaller workgroups keep every core busy and waste less on padding).
+ */
+export type GemmVariant = 'naive' | 'tiled' | 'small';
+export const GEMM_VARIANTS: readonly GemmVariant[] = ['naive', 'tiled', 'small'];
+
+const TILES = {
+  tiled: { TX: 16, TY: 16, TK: 16 },
+  small: { TX: 4, TY: 4, TK: 16 },
+} as const;
+const NAIVE_WG = 16;
+
+/** Logical sizes: `batch` matrices op(A) [m, k] times op(B) [k, n]. */
+export interface GemmShape {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+}
+
+export interface GemmFlags {
+  transposeA: boolean;
+  transposeB: boolean;
+  activation: Activation;
+}
+
+let forced: GemmVariant | null = null;
+
+/** Makes every GEMM use one variant (tests, benchmarks); null restores the heuristic. */
+export function forceGemmVariant(variant: GemmVariant | null): void {
+  if (variant !== null && !GEMM_VARIANTS.includes(variant)) {
+    fail(`forceGemmVariant: unknown variant '${variant}'; use one of ${GEMM_VARIANTS.join(', ')} or null`);
+  }
+  forced = variant;
+}
+
+/**
+ * The variant a GEMM of this shape runs with (the forced one, if any). Measured on lavapipe
+ * (2 cores; median ms, f32):
+ *   M×N×K            naive   tiled   small
+ *   256×256×256       26.0    12.6      -
+ *   512×512×512      186      74        -
+ *   128×128×128        3.3     1.0     1.7
+ *   128×10×784         1.9     4.1     1.5   (last layer)
+ *   32×32×1024         1.7     2.3     1.0
+ *   1×10×784           0.22    2.1     0.35
+ * Big tiles win once there are several of them and they are mostly full; a lone workgroup
+ * runs on one core, and a 64-wide tile over N=10 computes 84% padding, so smaller tiles win
+ * there; below one small tile of output, nothing beats one thread per output. On real GPUs
+ * the same rule keeps big tiles for big outputs and spreads small ones over more workgroups.
+ */
+export function chooseGemmVariant(s: GemmShape): GemmVariant {
+  if (forced) return forced;
+  if (s.m * s.n < 16 * 16) return 'naive';
+  const big = 4 * TILES.tiled.TX;
+  const tiles = Math.ceil(s.m / big) * Math.ceil(s.n / big) * s.batch;
+  const filled = (s.m * s.n * s.batch) / (tiles * big * big);
+  return tiles >= 4 && filled >= 0.5 ? 'tiled' : 'small';
+}
+
+export interface GemmRefs {
+  a: BufferRef;
+  b: BufferRef;
+  /** Absent: no bias is added. */
+  bias?: BufferRef;
+  c: BufferRef;
+}
+
+/**
+ * Records one GEMM dispatch. `aBatch` / `bBatch` are element strides between matrices
+ * (bBatch 0 broadcasts b).
+ */
+export function dispatchGemm(ctx: LowerCtx, refs: GemmRefs, s: GemmShape, strides: { aBatch: number; bBatch: number }, flags: GemmFlags): void {
+  const variant = chooseGemmVariant(s);
+  const constants = {
+    TRANS_A: flags.transposeA ? 1 : 0,
+    TRANS_B: flags.transposeB ? 1 : 0,
+    HAS_BIAS: refs.bias ? 1 : 0,
+    ACT: ACT_CODES[flags.activation],
+  };
+  // Without a bias the shader still declares the binding; a (read-only) stands in for it.
+  const bind = { a: refs.a, b: refs.b, bias: refs.bias ?? refs.a, c: refs.c };
+  const uniforms = { m: s.m, n: s.n, k: s.k, a_batch: strides.aBatch, b_batch: strides.bBatch };
+  if (variant === 'naive') {
+    ctx.dispatch({
+      kernel: naive,
+      constants,
+      bind,
+      uniforms,
+      workgroups: [Math.ceil(s.n / NAIVE_WG), Math.ceil(s.m / NAIVE_WG), s.batch],
+    });
+    return;
+  }
+  // vec4 access needs every stored row (a's, b's and c's) to be a multiple of 4 long.
+  const aCols = flags.transposeA ? s.m : s.k;
+  const bCols = flags.transposeB ? s.k : s.n;
+  const vec4 = aCols % 4 === 0 && bCols % 4 === 0 && s.n % 4 === 0;
+  const tile = TILES[variant];
+  ctx.dispatch({
+    kernel: vec4 ? tiledVec4 : tiled,
+    constants: { ...constants, ...tile },
+    bind,
+    uniforms,
+    workgroups: [Math.ceil(s.n / (4 * tile.TX)), Math.ceil(s.m / (4 * tile.TY)), s.batch],
+  });
+}

@@ -1,0 +1,63 @@
+// Fused softmax + cross-entropy over logits [batch, classes] and u32 labels [batch]:
+// shaders/loss/cross-entropy.wgsl (with the shared row-lse.wgsl).
+import rowLse from '../../../shaders/loss/row-lse.wgsl';
+import source from '../../../shaders/loss/cross-entropy.wgsl';
+import type { OpDef } from '../../graph/op.js';
+import { apply, type Tensor } from '../../tensor/tensor.js';
+import { grid1d } from '../grid.js';
+import { Kernel } from '../kernel.js';
+import { checkLabels } from './labels.js';
+import { checkReduction, gradTerms, lowerReduced, reducedShape, type Reduction } from './reduction.js';
+
+const forward = new Kernel({ name: 'loss/cross-entropy', source: [rowLse, source], entry: 'forward' });
+const backward = new Kernel({ name: 'loss/cross-entropy-grad', source: [rowLse, source], entry: 'backward' });
+const ROW_WG = forward.defaultWorkgroupSize[0];
+
+interface Attrs {
+  reduction: Reduction;
+}
+
+/** d loss / d logits in one kernel from logits, labels and the loss's gradient g. */
+const crossEntropyGradOp: OpDef<Attrs> = {
+  name: 'softmaxCrossEntropyGrad',
+  infer: ([logits]) => ({ shape: logits!.shape, dtype: 'f32' }),
+  lower(ctx, { inputs: [logits, labels, g], attrs }) {
+    const [rows, cols] = logits!.shape as [number, number];
+    ctx.dispatch({
+      kernel: backward,
+      bind: { x: ctx.ref(logits!), labels: ctx.ref(labels!), g: ctx.ref(g!), dx: ctx.out },
+      uniforms: { rows, cols, ...gradTerms(attrs.reduction, rows) },
+      workgroups: grid1d(rows, ROW_WG),
+    });
+  },
+};
+
+const crossEntropyOp: OpDef<Attrs> = {
+  name: 'softmaxCrossEntropy',
+  infer([logits, labels], { reduction }) {
+    checkLabels('softmaxCrossEntropy', logits!, labels!);
+    return { shape: reducedShape(reduction, [logits!.shape[0]!]), dtype: 'f32' };
+  },
+  lower(ctx, { inputs: [logits, labels], attrs }) {
+    const [rows, cols] = logits!.shape as [number, number];
+    lowerReduced(ctx, attrs.reduction, rows, (loss) =>
+      ctx.dispatch({
+        kernel: forward,
+        bind: { x: ctx.ref(logits!), labels: ctx.ref(labels!), loss },
+        uniforms: { rows, cols },
+        workgroups: grid1d(rows, ROW_WG),
+      }),
+    );
+  },
+  backward: (g, { inputs: [logits, labels], attrs }) => [apply(crossEntropyGradOp, [logits!, labels!, g], attrs), null],
+};
+
+/**
+ * −log softmax(logits)[label] per row, then reduced: 'mean' (over the batch), 'sum', or
+ * 'none' ([batch]). Stable for logits of any magnitude (max-subtracted log-sum-exp). A label
+ * outside [0, classes) reads nothing out of bounds: its row's loss and gradient are NaN, so
+ * the reduced loss is NaN too.
+ */
+export function softmaxCrossEntropy(logits: Tensor, labels: Tensor, reduction: Reduction = 'mean'): Tensor {
+  return apply(crossEntropyOp, [logits, labels], { reduction: checkReduction('softmaxCrossEntropy', reduction) });
+}

@@ -1,0 +1,46 @@
+// How a loss's terms (one per row or per element) become its output, shared by every loss:
+// 'none' writes the terms as the output; 'sum' and 'mean' write them to a scratch buffer
+// and reduce it with one more dispatch (shaders/loss/sum.wgsl). Backward kernels receive the
+// output gradient for term i as g[i * g_stride] * scale.
+import source from '../../../shaders/loss/sum.wgsl';
+import { fail } from '../../device/errors.js';
+import type { BufferRef } from '../../graph/dispatch.js';
+import type { LowerCtx } from '../../graph/op.js';
+import { Kernel } from '../kernel.js';
+
+const sumKernel = new Kernel({ name: 'loss/sum', source });
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export function checkReduction(op: string, reduction: string): Reduction {
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    fail(`${op}: reduction '${reduction}' is not one of 'mean', 'sum', 'none'`);
+  }
+  return reduction;
+}
+
+/** The loss's shape: that of its terms for 'none', one element otherwise. */
+export function reducedShape(reduction: Reduction, terms: readonly number[]): readonly number[] {
+  return reduction === 'none' ? terms : [1];
+}
+
+/** Writes the `count` loss terms with `emit`, then reduces them into the output unless 'none'. */
+export function lowerReduced(ctx: LowerCtx, reduction: Reduction, count: number, emit: (terms: BufferRef) => void): void {
+  if (reduction === 'none') {
+    emit(ctx.out);
+    return;
+  }
+  const terms = ctx.scratch(count * 4);
+  emit(terms);
+  ctx.dispatch({
+    kernel: sumKernel,
+    bind: { x: terms, out: ctx.out },
+    uniforms: { n: count, scale: reduction === 'mean' ? 1 / count : 1 },
+    workgroups: 1,
+  });
+}
+
+/** Uniforms telling a backward kernel how the output gradient reaches each of `count` terms. */
+export function gradTerms(reduction: Reduction, count: number): { g_stride: number; scale: number } {
+  return { g_stride: reduction === 'none' ? 1 : 0, scale: reduction === 'mean' ? 1 / count : 1 };
+}

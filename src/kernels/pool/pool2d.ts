@@ -1,0 +1,131 @@
+// 2-D max and average pooling over NCHW f32 tensors: shaders/pool/pool.wgsl.
+//
+// Max pooling's backward recomputes the argmax (into a scratch buffer, inside the backward op)
+// instead of storing indices in the forward pass: an op has one output, so stored indices
+// would need a second tensor kept alive from forward to backward for every pooling layer,
+// while recomputing costs one extra read of the input, and only when gradients are taken.
+// Forward and backward share one argmax function, so ties (first maximum in row-major window
+// order) resolve the same way in both.
+import poolSource from '../../../shaders/pool/pool.wgsl';
+import windowLib from '../../../shaders/conv/window.wgsl';
+import { fail } from '../../device/errors.js';
+import type { OpDef } from '../../graph/op.js';
+import { apply, type Tensor } from '../../tensor/tensor.js';
+import { fmt, sameShape } from '../../tensor/shape.js';
+import { requireDtype } from '../elementwise/checks.js';
+import { ELEMENTWISE_WG, grid1d } from '../grid.js';
+import { Kernel } from '../kernel.js';
+import { geometryUniforms, resolveWindow, windowGeometry, type Window, type WindowOptions } from '../conv/window.js';
+
+const entry = (name: string) => new Kernel({ name: `pool/${name}`, source: [windowLib, poolSource], entry: name });
+const kernels = {
+  maxPool: entry('max_pool'),
+  argmax: entry('max_pool_argmax'),
+  maxPoolGrad: entry('max_pool_grad'),
+  avgPool: entry('avg_pool'),
+  avgPoolGrad: entry('avg_pool_grad'),
+};
+
+interface Attrs {
+  win: Window;
+  /** The input shape [N, C, H, W]. */
+  image: readonly number[];
+}
+
+function pooledShape(what: string, x: Tensor, win: Window): number[] {
+  requireDtype(what, x, 'f32');
+  const g = windowGeometry(what, x.shape, win);
+  return [g.n, g.c, g.outSize[0], g.outSize[1]];
+}
+
+/** Uniforms and grid for one thread per output (`perOutput`) or per input pixel. */
+function launch(what: string, { win, image }: Attrs, perOutput: boolean) {
+  const geo = windowGeometry(what, image, win);
+  const planes = geo.n * geo.c;
+  const total = planes * (perOutput ? geo.outSize[0] * geo.outSize[1] : geo.size[0] * geo.size[1]);
+  return { uniforms: geometryUniforms(geo, win, total), workgroups: grid1d(total, ELEMENTWISE_WG), total };
+}
+
+/** The gradient of an input [N, C, H, W] from the pooled output's gradient `g`. */
+function gradInfer(what: string, g: Tensor, attrs: Attrs) {
+  const pooled = windowGeometry(what, attrs.image, attrs.win);
+  const expected = [pooled.n, pooled.c, ...pooled.outSize];
+  if (!sameShape(g.shape, expected)) fail(`${what}: gradient ${fmt(g.shape)} should be ${fmt(expected)}`);
+  return { shape: attrs.image, dtype: 'f32' as const };
+}
+
+const maxPoolGradOp: OpDef<Attrs> = {
+  name: 'maxPool2dGrad',
+  infer([, g], attrs) {
+    return gradInfer('maxPool2dGrad', g!, attrs);
+  },
+  lower(ctx, { inputs: [x, g], attrs }) {
+    const perOutput = launch('maxPool2dGrad', attrs, true);
+    const idx = ctx.scratch(perOutput.total * 4);
+    ctx.dispatch({ kernel: kernels.argmax, bind: { x: ctx.ref(x!), idx }, uniforms: perOutput.uniforms, workgroups: perOutput.workgroups });
+    const perPixel = launch('maxPool2dGrad', attrs, false);
+    ctx.dispatch({
+      kernel: kernels.maxPoolGrad,
+      bind: { idx, g: ctx.ref(g!), out: ctx.out },
+      uniforms: perPixel.uniforms,
+      workgroups: perPixel.workgroups,
+    });
+  },
+};
+
+const maxPoolOp: OpDef<Attrs> = {
+  name: 'maxPool2d',
+  infer: ([x], { win }) => ({ shape: pooledShape('maxPool2d', x!, win), dtype: 'f32' }),
+  lower(ctx, { inputs: [x], attrs }) {
+    const { uniforms, workgroups } = launch('maxPool2d', attrs, true);
+    ctx.dispatch({ kernel: kernels.maxPool, bind: { x: ctx.ref(x!), out: ctx.out }, uniforms, workgroups });
+  },
+  backward(g, { inputs: [x], attrs }) {
+    return [apply(maxPoolGradOp, [x!, g], attrs)];
+  },
+};
+
+const avgPoolGradOp: OpDef<Attrs> = {
+  name: 'avgPool2dGrad',
+  infer: ([g], attrs) => gradInfer('avgPool2dGrad', g!, attrs),
+  lower(ctx, { inputs: [g], attrs }) {
+    const { uniforms, workgroups } = launch('avgPool2dGrad', attrs, false);
+    ctx.dispatch({ kernel: kernels.avgPoolGrad, bind: { g: ctx.ref(g!), out: ctx.out }, uniforms, workgroups });
+  },
+};
+
+const avgPoolOp: OpDef<Attrs> = {
+  name: 'avgPool2d',
+  infer: ([x], { win }) => ({ shape: pooledShape('avgPool2d', x!, win), dtype: 'f32' }),
+  lower(ctx, { inputs: [x], attrs }) {
+    const { uniforms, workgroups } = launch('avgPool2d', attrs, true);
+    ctx.dispatch({ kernel: kernels.avgPool, bind: { x: ctx.ref(x!), out: ctx.out }, uniforms, workgroups });
+  },
+  backward(g, { attrs }) {
+    return [apply(avgPoolGradOp, [g], attrs)];
+  },
+};
+
+/** Stride defaults to the kernel (as in PyTorch); padding to 0 and at most half the kernel. */
+function poolAttrs(what: string, x: Tensor, opts: WindowOptions): Attrs {
+  const win = resolveWindow(what, opts, null);
+  win.padding.forEach((pad, a) => {
+    if (2 * pad > win.kernel[a]!) {
+      fail(`${what}: padding ${fmt(win.padding)} must be at most half the kernel ${fmt(win.kernel)}, so that every window holds a real pixel`);
+    }
+  });
+  return { win, image: x.shape };
+}
+
+/** Max over each window of x [N, C, H, W]; padding never wins. The gradient goes to the first maximum. */
+export function maxPool2d(x: Tensor, opts: WindowOptions): Tensor {
+  return apply(maxPoolOp, [x], poolAttrs('maxPool2d', x, opts));
+}
+
+/**
+ * Mean over each window of x [N, C, H, W], with count_include_pad = false: a window that
+ * overlaps the padding divides by the number of real pixels it holds, not by kh*kw.
+ */
+export function avgPool2d(x: Tensor, opts: WindowOptions): Tensor {
+  return apply(avgPoolOp, [x], poolAttrs('avgPool2d', x, opts));
+}

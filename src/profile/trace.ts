@@ -1,0 +1,52 @@
+// Chrome trace-event JSON from a profile, for the DevTools Performance panel ("Load profile").
+// Entries are written as the browser itself records `performance.measure` with detail.devtools
+// (blink.user_timing async pairs, detail as a JSON string), which DevTools turns into the
+// custom "gradwgsl" track group; memory is also written as counter events for Perfetto.
+import type { Profiler } from './profiler.js';
+import { kernelEntry, memoryEntry, spanEntry, type TimelineEntry } from './tracks.js';
+
+export interface TraceEvent {
+  ph: string;
+  cat: string;
+  name: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  id2?: { local: string };
+  args: Record<string, unknown>;
+}
+
+export interface ChromeTrace {
+  traceEvents: TraceEvent[];
+  metadata: Record<string, unknown>;
+}
+
+const PID = 1;
+const TID = 1;
+const us = (ms: number) => Math.round(ms * 1000);
+
+/** Everything the profiler recorded as timeline entries, in time order. */
+export function timelineEntries(p: Pick<Profiler, 'kernels' | 'spans' | 'memory'>): TimelineEntry[] {
+  const memory = p.memory.map((s, i) => memoryEntry(s, p.memory[i + 1]?.time ?? s.time));
+  return [...p.spans.map(spanEntry), ...p.kernels.map(kernelEntry), ...memory].sort((a, b) => a.start - b.start);
+}
+
+export function chromeTrace(p: Pick<Profiler, 'kernels' | 'spans' | 'memory'>, metadata: Record<string, unknown> = {}): ChromeTrace {
+  // DevTools looks for user timings on a renderer's main thread.
+  const events: TraceEvent[] = [
+    { ph: 'M', cat: '__metadata', name: 'process_name', pid: PID, tid: TID, ts: 0, args: { name: 'Renderer' } },
+    { ph: 'M', cat: '__metadata', name: 'thread_name', pid: PID, tid: TID, ts: 0, args: { name: 'CrRendererMain' } },
+  ];
+  timelineEntries(p).forEach((e, i) => {
+    const id2 = { local: `0x${(i + 1).toString(16)}` };
+    const common = { cat: 'blink.user_timing', name: e.name, pid: PID, tid: TID, id2 };
+    events.push(
+      { ph: 'b', ...common, ts: us(e.start), args: { detail: JSON.stringify({ devtools: e.devtools }) } },
+      { ph: 'e', ...common, ts: us(e.end), args: {} },
+    );
+  });
+  for (const s of p.memory) {
+    events.push({ ph: 'C', cat: 'gradwgsl', name: 'gradwgsl buffer pool', pid: PID, tid: TID, ts: us(s.time), args: { live: s.live, inUse: s.inUse, bytesLive: s.bytesLive } });
+  }
+  return { traceEvents: events, metadata: { source: 'gradwgsl', ...metadata } };
+}

@@ -1,0 +1,219 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../../src/graph/compile.js';
+import { chooseGemmVariant, forceGemmVariant, GEMM_VARIANTS, type Activation } from '../../src/kernels/gemm/kernels.js';
+import { linear } from '../../src/kernels/gemm/linear.js';
+import { gemm, matmul } from '../../src/kernels/gemm/matmul.js';
+import { tensor } from '../../src/tensor/create.js';
+import { gradcheck } from '../gradcheck.js';
+import { gpu, randomArray, relError } from '../setup.js';
+
+beforeAll(gpu);
+afterEach(() => forceGemmVariant(null));
+
+// f32 GEMM: ‖out − ref‖ / ‖ref‖ < 1e-5 against float64 for K up to 1024 (each output is one
+// f32 dot product; the error grows like √K·2⁻²⁴ for random inputs).
+const F32_GEMM = 1e-5;
+
+interface Case {
+  m: number;
+  n: number;
+  k: number;
+  /** Absent: 2-D operands. */
+  batch?: number;
+  /** b is 2-D and shared by the batch. */
+  broadcastB?: boolean;
+  tA?: boolean;
+  tB?: boolean;
+  bias?: boolean;
+  act?: Activation;
+}
+
+const ACTS: Record<Activation, (v: number) => number> = {
+  none: (v) => v,
+  relu: (v) => Math.max(v, 0),
+  tanh: Math.tanh,
+  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+};
+
+function shapes(c: Case) {
+  const lead = c.batch === undefined ? [] : [c.batch];
+  return {
+    a: [...lead, ...(c.tA ? [c.k, c.m] : [c.m, c.k])],
+    b: [...(c.broadcastB ? [] : lead), ...(c.tB ? [c.n, c.k] : [c.k, c.n])],
+    out: [...lead, c.m, c.n],
+  };
+}
+
+/** act(op(a)·op(b) + bias) in float64, read straight from the stored layouts. */
+function reference(c: Case, a: Float32Array, b: Float32Array, bias: Float32Array | null): Float64Array {
+  const { m, n, k } = c;
+  const batch = c.batch ?? 1;
+  const out = new Float64Array(batch * m * n);
+  const act = ACTS[c.act ?? 'none'];
+  for (let z = 0; z < batch; z++) {
+    const a0 = z * m * k;
+    const b0 = c.broadcastB ? 0 : z * k * n;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = bias ? bias[j]! : 0;
+        for (let p = 0; p < k; p++) {
+          const av = a[a0 + (c.tA ? p * m + i : i * k + p)]!;
+          const bv = b[b0 + (c.tB ? j * k + p : p * n + j)]!;
+          acc += av * bv;
+        }
+        out[(z * m + i) * n + j] = act(acc);
+      }
+    }
+  }
+  return out;
+}
+
+/** Runs the case on the GPU and returns its relative error against float64. */
+async function gemmError(c: Case, seed = 1): Promise<number> {
+  const s = shapes(c);
+  const a = randomArray(s.a.reduce((x, y) => x * y, 1), seed);
+  const b = randomArray(s.b.reduce((x, y) => x * y, 1), seed + 1);
+  const bias = c.bias ? randomArray(c.n, seed + 2) : null;
+  const out = gemm(
+    tensor(a, s.a),
+    tensor(b, s.b),
+    { transposeA: !!c.tA, transposeB: !!c.tB, activation: c.act ?? 'none', caller: 'test' },
+    bias ? tensor(bias, [c.n]) : undefined,
+  );
+  expect([...out.shape]).toEqual(s.out);
+  return relError(await out.data(), reference(c, a, b, bias));
+}
+
+async function expectAll(cases: Case[]) {
+  for (const c of cases) expect(await gemmError(c), JSON.stringify(c)).toBeLessThan(F32_GEMM);
+}
+
+const ODD = [1, 7, 33, 65, 127];
+const TRANSPOSES = [
+  { tA: false, tB: false },
+  { tA: true, tB: false },
+  { tA: false, tB: true },
+  { tA: true, tB: true },
+];
+
+describe.each(GEMM_VARIANTS)('GEMM variant %s against float64', (variant) => {
+  it('odd M, N, K in {1, 7, 33, 65, 127}, every transpose combination', async () => {
+    forceGemmVariant(variant);
+    const cases: Case[] = [];
+    for (const m of ODD) for (const n of ODD) for (const k of ODD) cases.push({ m, n, k, ...TRANSPOSES[(m + 2 * n + k) % 4]! });
+    await expectAll(cases);
+  });
+
+  it('K = 1024, and shapes aligned to 4 (the vec4 path), every transpose combination', async () => {
+    forceGemmVariant(variant);
+    await expectAll(TRANSPOSES.flatMap((t) => [
+      { m: 33, n: 65, k: 1024, ...t },
+      { m: 68, n: 36, k: 132, ...t },
+      { m: 4, n: 128, k: 8, ...t },
+    ]));
+  });
+
+  it('batched, and with b broadcast over the batch', async () => {
+    forceGemmVariant(variant);
+    await expectAll(TRANSPOSES.flatMap((t) => [
+      { batch: 3, m: 33, n: 7, k: 65, ...t },
+      { batch: 2, m: 20, n: 12, k: 8, ...t },
+      { batch: 3, m: 7, n: 65, k: 33, broadcastB: true, ...t },
+      { batch: 2, m: 12, n: 8, k: 20, broadcastB: true, ...t },
+    ]));
+  });
+
+  it('fused bias and activation epilogues', async () => {
+    forceGemmVariant(variant);
+    const cases: Case[] = [];
+    for (const act of Object.keys(ACTS) as Activation[]) {
+      for (const bias of [false, true]) {
+        cases.push({ m: 65, n: 33, k: 7, tB: true, bias, act }, { m: 36, n: 68, k: 12, tB: true, bias, act });
+      }
+    }
+    cases.push({ batch: 2, m: 7, n: 33, k: 65, broadcastB: true, tA: true, bias: true, act: 'tanh' });
+    await expectAll(cases);
+  });
+});
+
+describe('GEMM variant choice', () => {
+  it('picks naive for tiny outputs, small tiles for few or mostly empty big tiles, big tiles otherwise', () => {
+    expect(chooseGemmVariant({ batch: 1, m: 1, n: 10, k: 784 })).toBe('naive');
+    expect(chooseGemmVariant({ batch: 1, m: 128, n: 10, k: 256 })).toBe('small');
+    expect(chooseGemmVariant({ batch: 1, m: 32, n: 32, k: 1024 })).toBe('small');
+    expect(chooseGemmVariant({ batch: 1, m: 128, n: 128, k: 128 })).toBe('tiled');
+    expect(chooseGemmVariant({ batch: 1, m: 784, n: 256, k: 128 })).toBe('tiled');
+    expect(chooseGemmVariant({ batch: 8, m: 64, n: 64, k: 64 })).toBe('tiled');
+    forceGemmVariant('naive');
+    expect(chooseGemmVariant({ batch: 1, m: 512, n: 512, k: 512 })).toBe('naive');
+    expect(() => forceGemmVariant('fast' as never)).toThrow(/unknown variant 'fast'/);
+  });
+});
+
+describe('GEMM gradients', () => {
+  const arg = (shape: number[], seed: number) => ({ data: randomArray(shape.reduce((x, y) => x * y, 1), seed), shape });
+
+  it('matmul, every transpose combination', async () => {
+    for (const { tA, tB } of TRANSPOSES) {
+      await gradcheck(([a, b]) => matmul(a!, b!, { transposeA: tA, transposeB: tB }), [
+        arg(tA ? [5, 3] : [3, 5], 1),
+        arg(tB ? [4, 5] : [5, 4], 2),
+      ], { eps: 1e-2 });
+    }
+  });
+
+  it('batched matmul, and b broadcast over the batch', async () => {
+    for (const { tA, tB } of TRANSPOSES) {
+      await gradcheck(([a, b]) => matmul(a!, b!, { transposeA: tA, transposeB: tB }), [
+        arg(tA ? [2, 5, 3] : [2, 3, 5], 3),
+        arg(tB ? [2, 4, 5] : [2, 5, 4], 4),
+      ]);
+      await gradcheck(([a, b]) => matmul(a!, b!, { transposeA: tA, transposeB: tB }), [
+        arg(tA ? [3, 5, 3] : [3, 3, 5], 5),
+        arg(tB ? [4, 5] : [5, 4], 6),
+      ]);
+    }
+  });
+
+  it('linear with bias and every activation', async () => {
+    for (const act of Object.keys(ACTS) as Activation[]) {
+      await gradcheck(([x, w, b]) => linear(x!, w!, b!, act), [arg([4, 6], 7), arg([3, 6], 8), arg([3], 9)], {
+        eps: act === 'relu' ? 1e-3 : 1e-2,
+      });
+    }
+    await gradcheck(([x, w]) => linear(x!, w!), [arg([2, 5, 6], 10), arg([3, 6], 11)]);
+  });
+});
+
+describe('linear', () => {
+  it('is one dispatch in a compiled forward pass and matches float64', async () => {
+    const w = randomArray(10 * 33, 2);
+    const bias = randomArray(10, 3);
+    const x = randomArray(7 * 33, 4);
+    const step = await compile({ x: { shape: [7, 33] } }, ({ x }) => ({ y: linear(x!, tensor(w, [10, 33]), tensor(bias, [10]), 'sigmoid') }));
+    expect(step.dispatchCount).toBe(1);
+    const { y } = await step.run({ x }, { read: ['y'] });
+    const ref = reference({ m: 7, n: 10, k: 33, tB: true, bias: true, act: 'sigmoid' }, x, w, bias);
+    expect(relError(y!, ref)).toBeLessThan(F32_GEMM);
+    step.dispose();
+  });
+});
+
+describe('GEMM errors name the shapes', () => {
+  const t = (shape: number[], dtype: 'f32' | 'i32' = 'f32') => tensor(new Array(shape.reduce((x, y) => x * y, 1)).fill(1), shape, dtype);
+
+  it('rejects mismatched inner dimensions, batches and bias', () => {
+    expect(() => matmul(t([2, 3]), t([4, 5]))).toThrow(/matmul: inner dimensions differ: a \[2,3\] has K=3 but b \[4,5\] has K=4/);
+    expect(() => matmul(t([2, 3]), t([4, 3]), { transposeA: true })).toThrow(/aᵀ \[2,3\] has K=2 but b \[4,3\] has K=4/);
+    expect(() => matmul(t([2, 3, 4]), t([3, 4, 5]))).toThrow(/batch sizes differ: a \[2,3,4\] vs b \[3,4,5\]/);
+    expect(() => matmul(t([3, 4]), t([2, 4, 5]))).toThrow(/b \[2,4,5\] is batched but a \[3,4\] is not/);
+    expect(() => matmul(t([4]), t([4, 5]))).toThrow(/a \[4\] must be 2-D/);
+    expect(() => linear(t([2, 6]), t([3, 5]))).toThrow(/linear: x \[2,6\] has 6 input features but w \[3,5\] \(\[out, in\]\) expects 5/);
+    expect(() => linear(t([2, 6]), t([3, 6]), t([4]))).toThrow(/linear: bias \[4\] must be \[3\]/);
+  });
+
+  it('rejects non-f32 operands', () => {
+    expect(() => matmul(t([2, 3], 'i32'), t([3, 5]))).toThrow(/matmul: .*i32\[2,3\].*has dtype i32; this op takes f32/);
+    expect(() => linear(t([2, 3]), t([5, 3], 'i32'))).toThrow(/linear: .*i32\[5,3\].*has dtype i32/);
+  });
+});

@@ -1,0 +1,133 @@
+import { mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runtime } from '../../src/graph/runtime.js';
+import { loadCheckpoint, restoreInto, saveCheckpoint } from '../../src/nn/checkpoint.js';
+import { tensor } from '../../src/tensor/create.js';
+import type { DType } from '../../src/tensor/dtype.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { gpu, randomArray } from '../setup.js';
+
+// The rename that publishes a checkpoint; a test makes it fail once, as if the process died there.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>();
+  return { ...fs, rename: vi.fn(fs.rename) };
+});
+
+let dir: string;
+beforeAll(async () => {
+  await gpu();
+  dir = await mkdtemp(join(tmpdir(), 'gradwgsl-ckpt-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A leaf holding raw words: how f16 and FP8 tensors look (there is no CPU constructor for them). */
+function packed(dtype: DType, shape: number[], bits: Uint8Array): Tensor {
+  const t = new Tensor(shape, dtype, 'leaf');
+  const words = new Uint8Array(t.bytes);
+  words.set(bits);
+  runtime().upload(t, words);
+  runtime().adopt(t);
+  return t;
+}
+
+/** The bytes a tensor holds on the GPU (its whole words). */
+async function gpuBytes(t: Tensor): Promise<number[]> {
+  await runtime().flush();
+  return Array.from(new Uint8Array(await runtime().readBuffer({ buffer: t.storage!.buffer, size: t.bytes })));
+}
+
+/** One tensor of each dtype, odd sizes, values from `seed`. */
+function model(seed: number): Record<string, Tensor> {
+  const bytes = (n: number) => Uint8Array.from(randomArray(n, seed, 0, 256), Math.floor);
+  return {
+    'fc.weight': tensor(randomArray(35, seed), [7, 5]),
+    'fc.bias': tensor(randomArray(7, seed + 1), [7]),
+    'counts': tensor(Uint32Array.from(randomArray(13, seed, 0, 4e9)), [13], 'u32'),
+    'shifts': tensor(Int32Array.from(randomArray(3, seed, -1e9, 1e9)), [3], 'i32'),
+    'half': packed('f16', [5], bytes(10)), // 5 halves: 10 bytes in a 12-byte buffer
+    'fp8': packed('fp8e5m2', [7], bytes(7)), // 7 bytes in an 8-byte buffer
+  };
+}
+
+const METADATA = { step: '120', epoch: '3', rng: JSON.stringify({ streams: 4, seed: 9 }) };
+
+describe('checkpoints', () => {
+  it('save → load → restoreInto reproduces every tensor bit for bit, with the metadata', async () => {
+    const saved = model(1);
+    const path = join(dir, 'roundtrip.safetensors');
+    await saveCheckpoint(path, { tensors: saved, metadata: METADATA });
+    const loaded = await loadCheckpoint(path);
+    expect({ ...loaded.metadata }).toEqual(METADATA);
+    expect(loaded.arrays['fc.weight']).toMatchObject({ dtype: 'F32', shape: [7, 5] });
+    expect(Array.from(loaded.arrays['fc.weight']!.data)).toEqual(Array.from(randomArray(35, 1)));
+    expect(loaded.arrays.half).toMatchObject({ dtype: 'F16', shape: [5] });
+    expect(loaded.arrays.fp8).toMatchObject({ dtype: 'F8_E5M2', shape: [7] });
+
+    const target = model(2);
+    for (const name of Object.keys(saved)) expect(await gpuBytes(target[name]!)).not.toEqual(await gpuBytes(saved[name]!));
+    restoreInto(target, loaded);
+    for (const [name, t] of Object.entries(saved)) expect(await gpuBytes(target[name]!), name).toEqual(await gpuBytes(t));
+    expect(Array.from(await target.shifts!.data())).toEqual(Array.from(await saved.shifts!.data()));
+  });
+
+  it('an interrupted save leaves the previous checkpoint intact and no temp file behind', async () => {
+    const path = join(dir, 'atomic.safetensors');
+    await saveCheckpoint(path, { tensors: model(3), metadata: { step: '1' } });
+    const before = await readFile(path);
+    let tempAtCrash: string[] = [];
+    vi.mocked(rename).mockImplementationOnce(async () => {
+      tempAtCrash = (await readdir(dir)).filter((f) => f.startsWith('.atomic.safetensors.'));
+      throw new Error('simulated crash between writing the temp file and renaming it');
+    });
+    await expect(saveCheckpoint(path, { tensors: model(4), metadata: { step: '2' } })).rejects.toThrow(
+      /cannot write checkpoint '.*atomic\.safetensors': simulated crash .*Any previous checkpoint there is unchanged/,
+    );
+    expect(tempAtCrash).toHaveLength(1); // the new data had been written beside the old file
+    expect(await readFile(path)).toEqual(before);
+    expect((await loadCheckpoint(path)).metadata.step).toBe('1');
+    expect((await readdir(dir)).filter((f) => f.includes('atomic'))).toEqual(['atomic.safetensors']);
+    await saveCheckpoint(path, { tensors: model(4), metadata: { step: '2' } }); // works again
+    expect((await loadCheckpoint(path)).metadata.step).toBe('2');
+  });
+
+  it('restoreInto lists every mismatch and writes nothing unless all fit', async () => {
+    const path = join(dir, 'mismatch.safetensors');
+    await saveCheckpoint(path, { tensors: model(5) });
+    const loaded = await loadCheckpoint(path);
+    const target = model(6);
+    const before = await gpuBytes(target['fc.weight']!);
+    const wrong = {
+      ...target,
+      'fc.bias': tensor(randomArray(8, 1), [8]),
+      'counts': tensor(randomArray(13, 1), [13]),
+      'extra': tensor(randomArray(2, 1), [2]),
+    };
+    delete (wrong as Record<string, Tensor>).half;
+    expect(() => restoreInto(wrong, loaded)).toThrow(
+      /'fc\.bias' has shape \[7\] in the checkpoint but \[8\] here; 'counts' is U32 in the checkpoint but f32 here; 'extra' is not in the checkpoint; the checkpoint's 'half' has no tensor here/,
+    );
+    expect(await gpuBytes(target['fc.weight']!)).toEqual(before);
+    // Loading weights alone from a fuller checkpoint is allowed when asked for.
+    restoreInto({ 'fc.weight': target['fc.weight']! }, loaded, { allowExtra: true });
+    expect(Array.from(await target['fc.weight']!.data())).toEqual(Array.from(randomArray(35, 5)));
+  });
+
+  it('explains missing, corrupt and unwritable checkpoint files', async () => {
+    await expect(loadCheckpoint(join(dir, 'missing.safetensors'))).rejects.toThrow(/checkpoint '.*missing\.safetensors' does not exist/);
+    const path = join(dir, 'cut.safetensors');
+    await saveCheckpoint(path, { tensors: model(7) });
+    const bytes = await readFile(path);
+    await writeFile(path, bytes.subarray(0, bytes.length - 5));
+    await expect(loadCheckpoint(path)).rejects.toThrow(/checkpoint '.*cut\.safetensors': tensor '.*' ends at data byte \d+ but only \d+ data bytes follow the header: the file is truncated/);
+    await expect(saveCheckpoint(join(dir, 'no', 'such', 'x.safetensors'), { tensors: model(7) })).rejects.toThrow(/folder '.*such' does not exist; create it first/);
+    await expect(saveCheckpoint(join(dir, 'bad.safetensors'), { tensors: model(7), metadata: { step: 3 as unknown as string } })).rejects.toThrow(/metadata 'step' is a number/);
+    await expect(stat(join(dir, 'bad.safetensors'))).rejects.toThrow();
+    const gone = tensor(randomArray(3, 1), [3]);
+    gone.dispose();
+    await expect(saveCheckpoint(join(dir, 'gone.safetensors'), { tensors: { gone } })).rejects.toThrow(/saveCheckpoint\('gone'\).*disposed/);
+  });
+});
