@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { GradwgslError } from '../device/errors.js';
 import { init, shutdown } from '../graph/runtime.js';
 import { adapterInfo, formatInfo } from './info.js';
+import { registerReproduce } from './reproduce.js';
 import { registerTrain } from './train.js';
 
 const program = new Command()
@@ -20,6 +21,7 @@ program
   });
 
 registerTrain(program);
+registerReproduce(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -51,6 +51,10 @@ export function backward(root: Tensor, seed?: Tensor): void {
         rt.tracing?.gradLeaves.add(t);
         continue;
       }
+      if (t.retainsGrad) {
+        t.grad = g;
+        rt.tracing?.gradLeaves.add(t);
+      }
       const op = t.node.op;
       const inGrads = op.backward!(g, t.node, t);
       t.node.inputs.forEach((x, j) => {

@@ -24,7 +24,7 @@ const EAGER_BATCH = 64;
 export interface Trace {
   /** Effects (in-place updates) in the order they were applied. */
   effects: Tensor[];
-  /** Leaves whose .grad was set to a traced value, reset when tracing ends. */
+  /** Tensors whose .grad was set to a traced value, reset when tracing ends. */
   gradLeaves: Set<Tensor>;
 }
 

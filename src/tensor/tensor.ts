@@ -38,6 +38,8 @@ export class Tensor {
   storage: Storage | null = null;
   requiresGrad = false;
   grad: Tensor | null = null;
+  /** Keep this op output's gradient in `.grad` after backward() (leaves always keep theirs). */
+  retainsGrad = false;
   name: string;
   private disposed = false;
   /** The op that made it; dropped after eager execution when no gradient will need it. */
@@ -91,6 +93,17 @@ export class Tensor {
   /** Reverse-mode autodiff from this (scalar by default) tensor into every leaf that requires grad. */
   backward(seed?: Tensor): void {
     runBackward(this, seed);
+  }
+
+  /**
+   * Asks backward() to store this intermediate value's gradient in `.grad` (K-FAC and K-BFGS
+   * read pre-activation gradients this way). Inside compile() the gradient is a traced value:
+   * return it as an output of the step to read it.
+   */
+  retainGrad(): this {
+    if (!this.requiresGrad) fail(`retainGrad(): ${this} does not require grad, so no gradient will reach it`);
+    this.retainsGrad = true;
+    return this;
   }
 
   /** Marks a leaf as trainable. */

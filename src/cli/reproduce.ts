@@ -1,0 +1,80 @@
+// `gradwgsl reproduce <paper>`: runs a paper's experiment, prints the claim-vs-measurement
+// table, and writes JSON and SVG plots under runs/<paper>/.
+import type { Command } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fail } from '../device/errors.js';
+import { init } from '../graph/runtime.js';
+import type { Experiment } from '../experiments/experiment.js';
+import { adapterInfo } from './info.js';
+import { progressBar } from './progress.js';
+
+/** Each experiment has its own config and result types; the CLI treats them as data. */
+type AnyExperiment = Experiment<any, any>;
+
+const EXPERIMENTS: Record<string, () => Promise<AnyExperiment>> = {};
+
+export function availableExperiments(): string[] {
+  return Object.keys(EXPERIMENTS).sort();
+}
+
+export interface ReproduceOptions {
+  quick?: boolean;
+  out: string;
+  json?: boolean;
+  config?: string;
+}
+
+export async function reproduce(name: string, opts: ReproduceOptions) {
+  const load = EXPERIMENTS[name];
+  if (!load) fail(`unknown experiment '${name}'; available: ${availableExperiments().join(', ') || '(none yet)'}`);
+  const rt = await init();
+  const exp = await load();
+  const base = opts.quick ? exp.quickConfig : exp.defaultConfig;
+  const config = opts.config ? { ...base, ...(JSON.parse(opts.config) as object) } : base;
+  const bar = progressBar(!opts.json);
+  let started = false;
+  const t0 = performance.now();
+  const result = await exp.run(config, ({ label, done, total }) => {
+    if (!started) bar.start(total, exp.name);
+    started = true;
+    bar.update(done, { label, loss: label });
+  });
+  bar.stop();
+  const report = exp.report(result);
+  const dir = join(opts.out, name);
+  mkdirSync(dir, { recursive: true });
+  const record = {
+    experiment: name,
+    paper: exp.paper,
+    profile: opts.quick ? 'quick' : 'default',
+    device: adapterInfo(rt).adapter,
+    config,
+    seconds: (performance.now() - t0) / 1000,
+    claims: report.claims,
+    result,
+  };
+  writeFileSync(join(dir, 'result.json'), JSON.stringify(record, null, 2));
+  for (const [file, svg] of Object.entries(report.plots)) writeFileSync(join(dir, file), svg);
+  if (opts.json) console.log(JSON.stringify(record));
+  else {
+    console.log(`${exp.title} — ${exp.paper}\n`);
+    console.log(report.text);
+    console.log(`\nwrote ${join(dir, 'result.json')}${Object.keys(report.plots).map((f) => `, ${join(dir, f)}`).join('')}`);
+  }
+  return record;
+}
+
+export function registerReproduce(program: Command): void {
+  program
+    .command('reproduce')
+    .description('reproduce a paper at small scale: table of claims beside measurements, JSON and plots')
+    .argument('<paper>', `one of: ${availableExperiments().join(', ') || '(none yet)'}`)
+    .option('--quick', 'the small CI profile')
+    .option('--config <json>', 'override config fields, e.g. \'{"epochs":3}\'')
+    .option('--out <dir>', 'where results go', 'runs')
+    .option('--json', 'print the JSON record')
+    .action(async (paper: string, opts: ReproduceOptions) => {
+      await reproduce(paper, opts);
+    });
+}
