@@ -177,7 +177,11 @@ export class Runtime {
   submit(): void {
     if (!this.encoder) return;
     this.pass?.end();
+    // An invalid dispatch also invalidates the command buffer; its own check (earlier in the
+    // list) names the op, so this scope only keeps the echo from surfacing as an unrelated error.
+    const scopes = this.gpu.openScopes();
     this.gpu.device.queue.submit([this.encoder.finish()]);
+    this.checks.push({ label: 'eager submit', result: scopes.close() });
     this.encoder = null;
     this.pass = null;
     this.pendingDispatches = 0;

@@ -20,6 +20,8 @@ export interface StorageBinding {
   name: string;
   binding: number;
   access: 'read' | 'read_write';
+  /** Smallest valid binding (one array element): declared so WebGPU checks it at bind time. */
+  minBytes: number;
 }
 
 export type Constants = Readonly<Record<string, number>>;
@@ -64,7 +66,14 @@ export class Kernel {
       .filter((s) => used.has(s.name))
       .map((s) => {
         if (s.group !== 0) fail(`kernel ${this.name}: binding '${s.name}' must be in @group(0)`);
-        return { name: s.name, binding: s.binding, access: s.access === 'read' ? 'read' : 'read_write' } as const;
+        const t = s.type as { name: string; size: number; stride?: number };
+        const element = t.name === 'array' ? (t.stride ?? 4) : t.size;
+        return {
+          name: s.name,
+          binding: s.binding,
+          access: s.access === 'read' ? 'read' : 'read_write',
+          minBytes: Math.max(4, Math.ceil(element / 4) * 4),
+        } as const;
       });
     const uniforms = reflect.uniforms.filter((u) => used.has(u.name));
     if (uniforms.length > 1) fail(`kernel ${this.name}: use one uniform struct per entry point`);
@@ -97,14 +106,22 @@ export class Kernel {
     const device = gpu.device;
     let s = this.perDevice.get(device);
     if (s) return s;
+    // Invalid WGSL raises a validation error here; keep it for compiled() rather than letting it
+    // surface later as if it were the fault of whatever op runs next.
+    device.pushErrorScope('validation');
     const module = device.createShaderModule({ label: this.name, code: this.code });
+    const moduleError = device.popErrorScope();
     const entries: GPUBindGroupLayoutEntry[] = this.storage.map((b) => ({
       binding: b.binding,
       visibility: GPUShaderStage.COMPUTE,
-      buffer: { type: b.access === 'read' ? 'read-only-storage' : 'storage' },
+      buffer: { type: b.access === 'read' ? 'read-only-storage' : 'storage', minBindingSize: b.minBytes },
     }));
     if (this.uniform) {
-      entries.push({ binding: this.uniform.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
+      entries.push({
+        binding: this.uniform.binding,
+        visibility: GPUShaderStage.COMPUTE,
+        buffer: { type: 'uniform', minBindingSize: this.uniform.size },
+      });
     }
     const layout = device.createBindGroupLayout({ label: this.name, entries });
     const pipelineLayout = device.createPipelineLayout({ label: this.name, bindGroupLayouts: [layout] });
@@ -114,7 +131,7 @@ export class Kernel {
       pipelineLayout,
       pipelines: new Map(),
       pending: new Map(),
-      compiled: checkCompilation(module, this.name, this.code),
+      compiled: checkCompilation(module, moduleError, this.name, this.code),
     };
     this.perDevice.set(device, s);
     return s;
@@ -184,10 +201,19 @@ export function constantsKey(constants: Constants): string {
   return keys.length ? `{${keys.map((k) => `${k}=${constants[k]}`).join(',')}}` : '';
 }
 
-async function checkCompilation(module: GPUShaderModule, name: string, code: string): Promise<void> {
+async function checkCompilation(
+  module: GPUShaderModule,
+  moduleError: Promise<GPUError | null>,
+  name: string,
+  code: string,
+): Promise<void> {
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
-  if (!errors.length) return;
+  const scoped = await moduleError;
+  if (!errors.length) {
+    if (scoped) throw new GpuError('compilation', `kernel ${name}`, scoped.message);
+    return;
+  }
   const lines = code.split('\n');
   const text = errors
     .map((m) => `  line ${m.lineNum}:${m.linePos}: ${m.message}\n    | ${lines[m.lineNum - 1]?.trim() ?? ''}`)
