@@ -113,3 +113,29 @@ describe('checkpoints', () => {
     expect(second.epochs.at(-1)!.testAccuracy).toBe(straight.epochs.at(-1)!.testAccuracy);
   });
 });
+
+describe('small CNN', () => {
+  it('trains through a compiled step: the loss falls over 15 steps on real digits', async () => {
+    const { train } = await digits(15 * 16);
+    const { mnistCnn } = await import('../../src/nn/models.js');
+    const model = mnistCnn(2);
+    const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+    const step = await compile({ x: { shape: [16, 1, 28, 28] }, y: { shape: [16], dtype: 'u32' } }, ({ x, y }) => {
+      const l = softmaxCrossEntropy(model.forward(x!), y!);
+      l.backward();
+      opt.step();
+      return { loss: l };
+    });
+    const losses: number[] = [];
+    for (let epoch = 0; epoch < 3; epoch++) {
+      for (let i = 0; i < 5; i++) {
+        const feeds = { x: train.x.subarray(i * 16 * 784, (i + 1) * 16 * 784), y: train.y.subarray(i * 16, (i + 1) * 16) };
+        losses.push((await step.run(feeds, { read: ['loss'] })).loss![0]!);
+      }
+    }
+    const first = losses.slice(0, 5).reduce((a, b) => a + b) / 5;
+    const last = losses.slice(-5).reduce((a, b) => a + b) / 5;
+    expect(last).toBeLessThan(first * 0.7);
+    step.dispose();
+  });
+});
