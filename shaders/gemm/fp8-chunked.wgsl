@@ -1,11 +1,11 @@
 // Low-precision GEMM of Wang et al. 2018 (needs philox.wgsl and grid.wgsl first):
-//   c = op(a) · op(b), op(x) = xᵀ when TRANS_ is set, every output a chunked sum
+//   c = op(a) · op(b), op(x) = xᵀ when trans_ is set, every output a chunked sum
 //   for each chunk of CL consecutive k:  s = 0;  s = round(s + a_mk · b_kn)  (k increasing)
 //   total = round(total + s) after each chunk (the last one may be partial)
 // where round() rounds onto the accumulation grid (FP16 (1,6,9) by default, binary16 as an
 // ablation) with RNE, or stochastically (ACC_MODE = ROUND_SR; add i of output o draws word
 // i mod 4 of Philox((seed, stream), (o, rng_step, i / 4, 0)); chunk sum j is add K + j).
-// Operands are packed FP8 (1,5,2) codes (A_FP8 / B_FP8) or f32 rounded (RNE) onto the
+// Operands are packed FP8 (1,5,2) codes (a_fp8 / b_fp8) or f32 rounded (RNE) onto the
 // accumulation grid as they are loaded. FP8 × FP8 products are exact in FP16 (1,6,9); other
 // products are rounded (RNE) onto the accumulation grid first (ROUND_PRODUCT).
 // Exact twin: src/precision/gemm-reference.ts.
@@ -15,12 +15,9 @@
 // does one f32 multiply, one f32 add and the integer rounding; the chunk and running totals
 // are two sets of 4×4 registers. Adds into the f32 registers are exact or off by one f32 ulp
 // only when the exponents differ by more than 13, which cannot change an RNE result on a
-// 9-bit grid (spec §4).
+// 9-bit grid (spec §4). A product is exact, or rounded by integer ops before the add, so a
+// driver that fuses the multiply into the add cannot change a result.
 
-override TRANS_A: bool = false; // a is stored [K, M] (else [M, K])
-override TRANS_B: bool = false; // b is stored [N, K] (else [K, N])
-override A_FP8: bool = true;
-override B_FP8: bool = true;
 override ROUND_PRODUCT: bool = false;
 override ACC_E: u32 = 6u;
 override ACC_M: u32 = 9u;
@@ -31,11 +28,17 @@ override TX: u32 = 16u;
 override TY: u32 = 16u;
 override TK: u32 = 16u;
 
+// Layout flags are uniforms, not overrides: they only steer the staging loads, so one
+// pipeline serves the three training GEMMs and both operand kinds.
 struct Params {
   m: u32,
   n: u32,
   k: u32,
   chunk: u32,
+  trans_a: u32, // a is stored [K, M] (else [M, K])
+  trans_b: u32, // b is stored [N, K] (else [K, N])
+  a_fp8: u32, // a holds FP8 codes (else f32)
+  b_fp8: u32,
   seed: u32,
   stream: u32,
   rng_step: u32,
@@ -68,23 +71,27 @@ fn operand_value(word: u32, i: u32, is_fp8: bool) -> f32 {
 
 // Stored element (row, col) of a / b, zero outside the matrix.
 fn load_a(row: u32, col: u32) -> f32 {
-  let rows = select(p.m, p.k, TRANS_A);
-  let cols = select(p.k, p.m, TRANS_A);
+  let trans = p.trans_a != 0u;
+  let rows = select(p.m, p.k, trans);
+  let cols = select(p.k, p.m, trans);
   if (row >= rows || col >= cols) {
     return 0.0;
   }
   let i = row * cols + col;
-  return operand_value(a[select(i, i / 4u, A_FP8)], i, A_FP8);
+  let fp8 = p.a_fp8 != 0u;
+  return operand_value(a[select(i, i / 4u, fp8)], i, fp8);
 }
 
 fn load_b(row: u32, col: u32) -> f32 {
-  let rows = select(p.k, p.n, TRANS_B);
-  let cols = select(p.n, p.k, TRANS_B);
+  let trans = p.trans_b != 0u;
+  let rows = select(p.k, p.n, trans);
+  let cols = select(p.n, p.k, trans);
   if (row >= rows || col >= cols) {
     return 0.0;
   }
   let i = row * cols + col;
-  return operand_value(b[select(i, i / 4u, B_FP8)], i, B_FP8);
+  let fp8 = p.b_fp8 != 0u;
+  return operand_value(b[select(i, i / 4u, fp8)], i, fp8);
 }
 
 // Consecutive threads read consecutive stored elements in either layout.
@@ -92,7 +99,7 @@ fn stage(m0: u32, n0: u32, k0: u32, t: u32) {
   for (var q = t; q < TK * 4u * TY; q += TX * TY) {
     var m: u32;
     var k: u32;
-    if (TRANS_A) {
+    if (p.trans_a != 0u) {
       k = q / (4u * TY);
       m = q % (4u * TY);
       As[k * TY + m / 4u][m % 4u] = load_a(k0 + k, m0 + m);
@@ -105,7 +112,7 @@ fn stage(m0: u32, n0: u32, k0: u32, t: u32) {
   for (var q = t; q < TK * 4u * TX; q += TX * TY) {
     var n: u32;
     var k: u32;
-    if (TRANS_B) {
+    if (p.trans_b != 0u) {
       n = q / TK;
       k = q % TK;
       Bs[k * TX + n / 4u][n % 4u] = load_b(n0 + n, k0 + k);
@@ -117,12 +124,13 @@ fn stage(m0: u32, n0: u32, k0: u32, t: u32) {
   }
 }
 
-// Random word for add `add` of output `out` (stochastic accumulation only).
-fn add_random(out: u32, add: u32) -> u32 {
-  if (ACC_MODE != ROUND_SR) {
+// Random word for add `add` of output (row, col): stochastic accumulation only, and only for
+// outputs inside c (padding threads draw nothing).
+fn add_random(row: u32, col: u32, add: u32) -> u32 {
+  if (ACC_MODE != ROUND_SR || row >= p.m || col >= p.n) {
     return 0u;
   }
-  let words = philox4x32_10(vec2<u32>(p.seed, p.stream), vec4<u32>(out, p.rng_step, add / 4u, 0u));
+  let words = philox4x32_10(vec2<u32>(p.seed, p.stream), vec4<u32>(row * p.n + col, p.rng_step, add / 4u, 0u));
   return words[add % 4u];
 }
 
@@ -158,7 +166,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
       let kk = k0 + k;
       for (var r = 0u; r < 4u; r++) {
         for (var j = 0u; j < 4u; j++) {
-          let rand = add_random((row0 + r) * p.n + col0 + j, kk);
+          let rand = add_random(row0 + r, col0 + j, kk);
           chunk[r][j] = acc_add(chunk[r][j], product(av[r], bv[j]), rand);
         }
       }
@@ -166,7 +174,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
       if (left == 0u || kk + 1u == p.k) {
         for (var r = 0u; r < 4u; r++) {
           for (var j = 0u; j < 4u; j++) {
-            let rand = add_random((row0 + r) * p.n + col0 + j, p.k + chunk_index);
+            let rand = add_random(row0 + r, col0 + j, p.k + chunk_index);
             total[r][j] = acc_add(total[r][j], chunk[r][j], rand);
           }
           chunk[r] = vec4<f32>(0.0);

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { GradwgslError } from '../device/errors.js';
 import { init, shutdown } from '../graph/runtime.js';
 import { adapterInfo, formatInfo } from './info.js';
+import { registerProfile } from './profile.js';
 import { registerReproduce } from './reproduce.js';
 import { registerTrain } from './train.js';
 
@@ -21,6 +22,7 @@ program
   });
 
 registerTrain(program);
+registerProfile(program);
 registerReproduce(program);
 
 try {

@@ -15,7 +15,7 @@ import { formatSummary, kernelSummary } from '../profile/summary.js';
 import { chromeTrace } from '../profile/trace.js';
 import { StepProfiler } from '../profile/training.js';
 import { adapterInfo } from './info.js';
-import { makeOptimizer } from './train.js';
+import { makeOptimizer } from '../optim/factory.js';
 
 export interface ProfileCliOptions {
   steps: number;

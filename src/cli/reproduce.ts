@@ -12,7 +12,9 @@ import { progressBar } from './progress.js';
 /** Each experiment has its own config and result types; the CLI treats them as data. */
 type AnyExperiment = Experiment<any, any>;
 
-const EXPERIMENTS: Record<string, () => Promise<AnyExperiment>> = {};
+const EXPERIMENTS: Record<string, () => Promise<AnyExperiment>> = {
+  fp8: async () => (await import('../experiments/fp8/index.js')).fp8Experiment,
+};
 
 export function availableExperiments(): string[] {
   return Object.keys(EXPERIMENTS).sort();

@@ -7,11 +7,7 @@ import { fail } from '../device/errors.js';
 import { init } from '../graph/runtime.js';
 import { mnistMlp } from '../nn/models.js';
 import { ClassifierTrainer, type EpochRecord } from '../nn/trainer.js';
-import { Adam } from '../optim/adam.js';
-import type { Optimizer } from '../optim/optimizer.js';
-import { RMSprop } from '../optim/rmsprop.js';
-import { SGD } from '../optim/sgd.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { makeOptimizer } from '../optim/factory.js';
 import { adapterInfo } from './info.js';
 import { progressBar } from './progress.js';
 
@@ -26,21 +22,6 @@ export interface TrainCliOptions {
   resume?: boolean;
   json?: boolean;
   out?: string;
-}
-
-const DEFAULT_LR = { sgd: 0.1, adam: 1e-3, rmsprop: 1e-3 } as const;
-
-export function makeOptimizer(name: string, params: Tensor[], lr: number | undefined, momentum: number): Optimizer {
-  switch (name) {
-    case 'sgd':
-      return new SGD(params, { lr: lr ?? DEFAULT_LR.sgd, momentum });
-    case 'adam':
-      return new Adam(params, { lr: lr ?? DEFAULT_LR.adam });
-    case 'rmsprop':
-      return new RMSprop(params, { lr: lr ?? DEFAULT_LR.rmsprop });
-    default:
-      return fail(`unknown optimizer '${name}'; use sgd, adam or rmsprop`);
-  }
 }
 
 function formatEpoch(r: EpochRecord): string {

@@ -41,7 +41,9 @@ async function navigatorGpu(): Promise<GPU> {
   for (const [k, v] of Object.entries(dawn.globals as Record<string, unknown>)) {
     if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
   }
-  return dawn.create([]);
+  // Dawn rounds timestamps to 65.536 µs by default (a browser's fingerprinting defence); the
+  // profiler needs kernel-level resolution, and a headless Node process has nobody to fingerprint.
+  return dawn.create(['disable-dawn-features=timestamp_quantization']);
 }
 
 export class Gpu {

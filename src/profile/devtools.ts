@@ -1,9 +1,8 @@
 // Live entries on the DevTools Performance panel while the page runs: the extensibility API
 // (performance.measure with detail.devtools, Chrome 129+) on the "gradwgsl" track group.
 // Other browsers ignore the detail and keep ordinary user timings.
-import type { ProfileListener } from './profiler.js';
+import type { MemorySample, ProfileListener } from './profiler.js';
 import { kernelEntry, memoryEntry, spanEntry, type TimelineEntry } from './tracks.js';
-import type { MemorySample } from './profiler.js';
 
 function measure(e: TimelineEntry): void {
   performance.measure(e.name, { start: e.start, end: e.end, detail: { devtools: e.devtools } });

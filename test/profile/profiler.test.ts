@@ -25,6 +25,19 @@ beforeAll(async () => {
 const model = (x: any, w: any) => sum(tanh(add(mul(x, w), x)), 1);
 
 describe('profiler', () => {
+  it('without timestamp-query, leaves dispatches untimed but still records spans and memory', async () => {
+    const stub = { gpu: { has: () => false }, passTimer: null, submit: () => undefined, stats: () => ({ live: 2, inUse: 1, bytesLive: 512 }) };
+    const profiler = new Profiler(stub as unknown as Runtime);
+    profiler.start();
+    expect(stub.passTimer).toBeNull();
+    expect(profiler.timesKernels).toBe(false);
+    await profiler.span('step 1', () => undefined);
+    profiler.sampleMemory();
+    expect(await profiler.collect()).toEqual([]);
+    expect(profiler.spans.map((s) => s.name)).toEqual(['step 1']);
+    expect(profiler.memory[0]).toMatchObject({ live: 2, inUse: 1, bytesLive: 512 });
+  });
+
   it('times every dispatch of a compiled plan, in order, without changing its results', async () => {
     const w = tensor(randomArray(37, 1), [37]);
     const xData = randomArray(19 * 37, 2);

@@ -70,16 +70,19 @@ export class RnsContext {
 
   /** A constant c as [P, 2] words (c mod p_i, Shoup companion), cached per value. */
   constantTable(c: bigint): Tensor {
-    const key = c.toString();
+    return this.table(`constant(${c})`, () => {
+      const words = new Uint32Array(this.primes.length * 2);
+      this.primes.forEach((q, i) => words.set(shoupPair(c, q), 2 * i));
+      return words;
+    });
+  }
+
+  /** A small u32 table of derived constants, built once per key and kept on the GPU. */
+  table(key: string, build: () => Uint32Array): Tensor {
     let t = this.constants.get(key);
     if (!t) {
-      const words = new Uint32Array(this.primes.length * 2);
-      this.primes.forEach((q, i) => {
-        const r = Number(mod(c, BigInt(q)));
-        words[2 * i] = r;
-        words[2 * i + 1] = shoupCompanion(r, q);
-      });
-      t = runtime().keep(tensor(words, [this.primes.length, 2], 'u32', `fhe/constant(${key})`));
+      const words = build();
+      t = runtime().keep(tensor(words, [words.length], 'u32', `fhe/${key}`));
       this.constants.set(key, t);
     }
     return t;
@@ -89,4 +92,10 @@ export class RnsContext {
     for (const t of [this.primeRecords, this.forwardTwiddles, this.inverseTwiddles, ...this.constants.values()]) t.dispose();
     this.constants.clear();
   }
+}
+
+/** (c mod q, Shoup companion): a constant ready for shoup_mul. */
+export function shoupPair(c: bigint, q: number): [number, number] {
+  const r = Number(mod(c, BigInt(q)));
+  return [r, shoupCompanion(r, q)];
 }

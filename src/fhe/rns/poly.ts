@@ -4,15 +4,12 @@ import modarith from '../../../shaders/fhe/modarith.wgsl';
 import binarySource from '../../../shaders/fhe/poly-binary.wgsl';
 import unarySource from '../../../shaders/fhe/poly-unary.wgsl';
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
 import { Kernel } from '../../kernels/kernel.js';
 import { fmt } from '../../tensor/shape.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { RnsContext } from './context.js';
-import { elementGrid, polyLayout } from './layout.js';
-
-const binaryKernel = new Kernel({ name: 'fhe/poly-binary', source: [modarith, binarySource] });
-const unaryKernel = new Kernel({ name: 'fhe/poly-unary', source: [modarith, unarySource] });
+import { rnsOp } from './kernel-op.js';
+import { polyLayout } from './layout.js';
 
 const BINARY = { add: 0, sub: 1, mul: 2, mulMontgomery: 3 } as const;
 export type BinaryKind = keyof typeof BINARY;
@@ -36,36 +33,32 @@ interface BinaryAttrs {
   map: Required<RowMap>;
 }
 
-const binaryOp: OpDef<BinaryAttrs> = {
+const binaryOp = rnsOp<BinaryAttrs>({
   name: 'fhe.binary',
-  infer([a, b], { ring, kind, base, map }) {
+  kernel: new Kernel({ name: 'fhe/poly-binary', source: [modarith, binarySource] }),
+  bind: ['a', 'b', 'primes'],
+  shape([a, b], { ring, kind, base, map }) {
     const what = `fhe ${kind}`;
     const { rows, k } = polyLayout(a!, ring, base, what);
     if (b!.dtype !== 'u32' || b!.shape[b!.rank - 1] !== ring.n) fail(`${what}: ${b} must be u32 [..., N] with N = ${ring.n}`);
-    const groups = rows / k;
-    const lastGroup = Math.min(map.mod - 1, Math.floor((groups - 1) / map.div));
+    const lastGroup = Math.min(map.mod - 1, Math.floor((rows / k - 1) / map.div));
     const need = lastGroup * k + k + map.off;
     if (need > b!.numel / ring.n) {
       fail(`${what}: operand ${fmt(b!.shape)} has ${b!.numel / ring.n} rows but the row map needs ${need} for ${fmt(a!.shape)}`);
     }
-    return { shape: a!.shape, dtype: 'u32' };
+    return a!.shape;
   },
-  lower(ctx, { inputs: [a, b, primes], attrs }, out) {
-    const { rows, k } = polyLayout(a!, attrs.ring, attrs.base, 'fhe binary');
-    ctx.dispatch({
-      kernel: binaryKernel,
-      constants: { OP: BINARY[attrs.kind] },
-      bind: { a: ctx.ref(a!), b: ctx.ref(b!), out: ctx.out, primes: ctx.ref(primes!) },
-      uniforms: { log_n: attrs.ring.logN, rows, k, base: attrs.base, b_div: attrs.map.div, b_mod: attrs.map.mod, b_off: attrs.map.off },
-      workgroups: elementGrid(rows, out.shape[out.rank - 1]!),
-    });
+  uniforms([a], { ring, base, map }) {
+    const { rows, k } = polyLayout(a!, ring, base, 'fhe binary');
+    return { rows, k, base, b_div: map.div, b_mod: map.mod, b_off: map.off };
   },
-};
+  constants: ({ kind }) => ({ OP: BINARY[kind] }),
+});
 
 export function polyBinary(ring: RnsContext, kind: BinaryKind, a: Tensor, b: Tensor, base: number, map: RowMap = {}): Tensor {
   const full = { div: map.div ?? 1, mod: map.mod ?? 0x7fffffff, off: map.off ?? 0 };
   if (full.div < 1 || full.mod < 1 || full.off < 0) fail(`fhe ${kind}: row map ${JSON.stringify(map)} needs div, mod >= 1 and off >= 0`);
-  return apply(binaryOp, [a, b, ring.primeRecords], { ring, kind, base, map: full });
+  return binaryOp([a, b, ring.primeRecords], { ring, kind, base, map: full });
 }
 
 export const polyAdd = (ring: RnsContext, a: Tensor, b: Tensor, base: number, map?: RowMap) => polyBinary(ring, 'add', a, b, base, map);
@@ -82,26 +75,17 @@ interface UnaryAttrs {
   base: number;
 }
 
-const unaryOp: OpDef<UnaryAttrs> = {
+const unaryOp = rnsOp<UnaryAttrs>({
   name: 'fhe.unary',
-  infer([x], { ring, kind, base }) {
-    polyLayout(x!, ring, base, `fhe ${kind}`);
-    return { shape: x!.shape, dtype: 'u32' };
-  },
-  lower(ctx, { inputs: [x, primes, c], attrs }) {
-    const { rows, k } = polyLayout(x!, attrs.ring, attrs.base, 'fhe unary');
-    ctx.dispatch({
-      kernel: unaryKernel,
-      constants: { OP: UNARY[attrs.kind] },
-      bind: { x: ctx.ref(x!), out: ctx.out, primes: ctx.ref(primes!), c: ctx.ref(c!) },
-      uniforms: { log_n: attrs.ring.logN, rows, k, base: attrs.base },
-      workgroups: elementGrid(rows, attrs.ring.n),
-    });
-  },
-};
+  kernel: new Kernel({ name: 'fhe/poly-unary', source: [modarith, unarySource] }),
+  bind: ['x', 'primes', 'c'],
+  shape: ([x], { ring, kind, base }) => (polyLayout(x!, ring, base, `fhe ${kind}`), x!.shape),
+  uniforms: ([x], { ring, base }) => ({ ...polyLayout(x!, ring, base, 'fhe unary'), base }),
+  constants: ({ kind }) => ({ OP: UNARY[kind] }),
+});
 
 function unary(ring: RnsContext, kind: UnaryKind, x: Tensor, base: number, c = 1n): Tensor {
-  return apply(unaryOp, [x, ring.primeRecords, ring.constantTable(c)], { ring, kind, base });
+  return unaryOp([x, ring.primeRecords, ring.constantTable(c)], { ring, kind, base });
 }
 
 /** x · c for an integer constant c (reduced per prime; any size or sign). */

@@ -90,7 +90,7 @@ export interface GemmRefs {
 
 /**
  * Records one GEMM dispatch. `aBatch` / `bBatch` are element strides between matrices
- * (bBatch 0 broadcasts b).
+ * (0 shares one matrix across the batch).
  */
 export function dispatchGemm(ctx: LowerCtx, refs: GemmRefs, s: GemmShape, strides: { aBatch: number; bBatch: number }, flags: GemmFlags): void {
   const variant = chooseGemmVariant(s);

@@ -28,14 +28,11 @@ interface Attrs {
 }
 
 /** The logical GEMM of a node, after checking its operands. */
-function gemmShape(a: Tensor, b: Tensor, bias: Tensor | undefined, { transposeA, transposeB, caller }: Attrs): GemmShape & { broadcastB: boolean } {
+function gemmShape(a: Tensor, b: Tensor, bias: Tensor | undefined, { transposeA, transposeB, caller }: Attrs) {
   requireDtype(caller, a, 'f32');
   requireDtype(caller, b, 'f32');
   for (const [name, t] of [['a', a], ['b', b]] as const) {
     if (t.rank !== 2 && t.rank !== 3) fail(`${caller}: ${name} ${fmt(t.shape)} must be 2-D [rows, cols] or 3-D [batch, rows, cols]`);
-  }
-  if (b.rank > a.rank) {
-    fail(`${caller}: b ${fmt(b.shape)} is batched but a ${fmt(a.shape)} is not; only b broadcasts, so reshape a to [1, ...a.shape]`);
   }
   const tA = transposeA ? 'ᵀ' : '';
   const tB = transposeB ? 'ᵀ' : '';
@@ -46,15 +43,16 @@ function gemmShape(a: Tensor, b: Tensor, bias: Tensor | undefined, { transposeA,
   if (ka !== kb) {
     fail(`${caller}: inner dimensions differ: a${tA} ${fmt(a.shape)} has K=${ka} but b${tB} ${fmt(b.shape)} has K=${kb}`);
   }
-  const batch = a.rank === 3 ? a.shape[0]! : 1;
-  if (b.rank === 3 && b.shape[0] !== batch) {
-    fail(`${caller}: batch sizes differ: a ${fmt(a.shape)} vs b ${fmt(b.shape)} (a 2-D b broadcasts over a's batch)`);
+  if (a.rank === 3 && b.rank === 3 && a.shape[0] !== b.shape[0]) {
+    fail(`${caller}: batch sizes differ: a ${fmt(a.shape)} vs b ${fmt(b.shape)} (a 2-D operand is shared by the whole batch)`);
   }
   if (bias) {
     requireDtype(caller, bias, 'f32');
     if (bias.rank !== 1 || bias.shape[0] !== n) fail(`${caller}: bias ${fmt(bias.shape)} must be [${n}], one value per output column`);
   }
-  return { batch, m, n, k: ka, broadcastB: a.rank === 3 && b.rank === 2 };
+  const batched = a.rank === 3 || b.rank === 3;
+  const shape: GemmShape = { batch: a.rank === 3 ? a.shape[0]! : b.rank === 3 ? b.shape[0]! : 1, m, n, k: ka };
+  return { shape, batched, broadcastA: batched && a.rank === 2, broadcastB: batched && b.rank === 2 };
 }
 
 /** d loss / d (pre-activation), from the gradient and the activation's output. */
@@ -70,12 +68,12 @@ function activationGrad(activation: Activation, g: Tensor, y: Tensor): Tensor {
 const gemmOp: OpDef<Attrs> = {
   name: 'gemm',
   infer([a, b, bias], attrs) {
-    const s = gemmShape(a!, b!, bias, attrs);
-    return { shape: a!.rank === 3 ? [s.batch, s.m, s.n] : [s.m, s.n], dtype: 'f32' };
+    const { shape: s, batched } = gemmShape(a!, b!, bias, attrs);
+    return { shape: batched ? [s.batch, s.m, s.n] : [s.m, s.n], dtype: 'f32' };
   },
   lower(ctx, { inputs: [a, b, bias], attrs }) {
-    const { broadcastB, ...s } = gemmShape(a!, b!, bias, attrs);
-    const strides = { aBatch: s.m * s.k, bBatch: broadcastB ? 0 : s.k * s.n };
+    const { shape: s, broadcastA, broadcastB } = gemmShape(a!, b!, bias, attrs);
+    const strides = { aBatch: broadcastA ? 0 : s.m * s.k, bBatch: broadcastB ? 0 : s.k * s.n };
     // With one b for the whole batch and an untransposed a, the batch is just more rows.
     const shape = broadcastB && !attrs.transposeA ? { ...s, batch: 1, m: s.batch * s.m } : s;
     const refs = { a: ctx.ref(a!), b: ctx.ref(b!), c: ctx.out, ...(bias ? { bias: ctx.ref(bias) } : {}) };
@@ -86,20 +84,18 @@ const gemmOp: OpDef<Attrs> = {
     const gz = activationGrad(attrs.activation, g, out);
     const mm = (x: Tensor, y: Tensor, transposeA: boolean, transposeB: boolean) =>
       gemm(x, y, { transposeA, transposeB, activation: 'none', caller: 'matmul backward' });
+    // A shared (2-D) operand gets the sum of its per-matrix gradients.
+    const toShape = (d: Tensor, x: Tensor) => (x.rank < d.rank ? sum(d, 0) : d);
     // With A = op(a), B = op(b): dA = g·Bᵀ and dB = Aᵀ·g, written on the stored layouts.
-    const da = a!.requiresGrad ? (tA ? mm(b!, gz, tB, true) : mm(gz, b!, false, !tB)) : null;
+    const da = a!.requiresGrad ? toShape(tA ? mm(b!, gz, tB, true) : mm(gz, b!, false, !tB), a!) : null;
     let db: Tensor | null = null;
-    if (b!.requiresGrad) {
-      if (b!.rank === a!.rank) {
-        db = tB ? mm(gz, a!, true, tA) : mm(a!, gz, !tA, false);
-      } else if (!tA) {
-        // b was broadcast: the batch sum of aᵢᵀ·gᵢ is one GEMM over the stacked rows.
-        const a2 = reshape(a!, [-1, a!.shape[2]!]);
-        const g2 = reshape(gz, [-1, gz.shape[2]!]);
-        db = tB ? mm(g2, a2, true, false) : mm(a2, g2, true, false);
-      } else {
-        db = sum(tB ? mm(gz, a!, true, true) : mm(a!, gz, false, false), 0);
-      }
+    if (b!.requiresGrad && b!.rank < a!.rank && !tA) {
+      // The batch sum of aᵢᵀ·gᵢ is one GEMM over the stacked rows.
+      const a2 = reshape(a!, [-1, a!.shape[2]!]);
+      const g2 = reshape(gz, [-1, gz.shape[2]!]);
+      db = tB ? mm(g2, a2, true, false) : mm(a2, g2, true, false);
+    } else if (b!.requiresGrad) {
+      db = toShape(tB ? mm(gz, a!, true, tA) : mm(a!, gz, !tA, false), b!);
     }
     const dbias = bias?.requiresGrad ? sum(reshape(gz, [-1, gz.shape.at(-1)!]), 0) : null;
     return [da, db, dbias];
@@ -112,7 +108,8 @@ export function gemm(a: Tensor, b: Tensor, attrs: Attrs, bias?: Tensor): Tensor 
 }
 
 /**
- * a·b for a [M,K]·[K,N] or batched [B,M,K]·[B,K,N] (b may also be [K,N], shared by the batch).
+ * a·b for a [M,K]·[K,N] or batched [B,M,K]·[B,K,N]; either operand may be 2-D and is then
+ * shared by the whole batch.
  * `transposeA` / `transposeB` use the stored transpose without copying it.
  */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {

@@ -100,10 +100,6 @@ const lowpMatmulOp: OpDef<Attrs> = {
     ctx.dispatch({
       kernel,
       constants: {
-        TRANS_A: attrs.transposeA ? 1 : 0,
-        TRANS_B: attrs.transposeB ? 1 : 0,
-        A_FP8: a!.dtype === 'fp8e5m2' ? 1 : 0,
-        B_FP8: b!.dtype === 'fp8e5m2' ? 1 : 0,
         ROUND_PRODUCT: exactProducts(operandFormat(a!, acc), operandFormat(b!, acc), acc.format) ? 0 : 1,
         ACC_E: g.expBits,
         ACC_M: g.man,
@@ -113,7 +109,18 @@ const lowpMatmulOp: OpDef<Attrs> = {
         ...tile,
       },
       bind: { a: ctx.ref(a!), b: ctx.ref(b!), c: ctx.out },
-      uniforms: { m, n, k, chunk: Math.min(acc.chunk, k), seed: attrs.seed, stream: attrs.stream },
+      uniforms: {
+        m,
+        n,
+        k,
+        chunk: Math.min(acc.chunk, k),
+        trans_a: attrs.transposeA ? 1 : 0,
+        trans_b: attrs.transposeB ? 1 : 0,
+        a_fp8: a!.dtype === 'fp8e5m2' ? 1 : 0,
+        b_fp8: b!.dtype === 'fp8e5m2' ? 1 : 0,
+        seed: attrs.seed,
+        stream: attrs.stream,
+      },
       workgroups: [Math.ceil(n / (4 * tile.TX)), Math.ceil(m / (4 * tile.TY)), 1],
     });
   },

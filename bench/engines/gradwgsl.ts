@@ -1,0 +1,67 @@
+// gradwgsl as a bench engine: training steps and GEMMs are compiled plans (one command buffer,
+// one submit per call, the read-back copy inside it), the engine's intended fast path.
+import { compile } from '../../src/graph/compile.js';
+import { init, runtime } from '../../src/graph/runtime.js';
+import { matmul } from '../../src/kernels/gemm/matmul.js';
+import { softmaxCrossEntropy } from '../../src/kernels/loss/cross-entropy.js';
+import { mnistCnn, mnistMlp } from '../../src/nn/models.js';
+import { Adam } from '../../src/optim/adam.js';
+import type { Optimizer } from '../../src/optim/optimizer.js';
+import { SGD } from '../../src/optim/sgd.js';
+import { tensor } from '../../src/tensor/create.js';
+import { IMAGE, LEARNING_RATE, type Batch, type Engine, type Gemm, type TrainSpec, type Trainer } from '../workload.js';
+
+const SEED = 1;
+
+export async function gradwgslEngine(): Promise<Engine> {
+  const rt = await init();
+  return {
+    name: 'gradwgsl',
+    device: rt.gpu.device,
+
+    async trainer(spec: TrainSpec, batch: Batch): Promise<Trainer> {
+      const model = spec.model === 'mlp' ? mnistMlp(SEED) : mnistCnn(SEED);
+      const lr = LEARNING_RATE[spec.optimizer];
+      const optimizer: Optimizer = spec.optimizer === 'sgd' ? new SGD(model.parameters(), { lr }) : new Adam(model.parameters(), { lr });
+      const xShape = spec.model === 'mlp' ? [spec.batch, IMAGE * IMAGE] : [spec.batch, 1, IMAGE, IMAGE];
+      const step = await compile({ x: { shape: xShape }, y: { shape: [spec.batch], dtype: 'u32' } }, ({ x, y }) => {
+        const loss = softmaxCrossEntropy(model.forward(x!), y!);
+        loss.backward();
+        optimizer.step();
+        return { loss };
+      });
+      return {
+        async step() {
+          const out = await step.run({ x: batch.x, y: batch.labels }, { read: ['loss'] });
+          return out.loss![0]!;
+        },
+        dispose() {
+          step.dispose();
+          optimizer.dispose();
+          model.dispose();
+        },
+      };
+    },
+
+    async gemm(m: number, k: number, n: number, aData: Float32Array, bData: Float32Array): Promise<Gemm> {
+      const a = rt.keep(tensor(aData, [m, k]));
+      const b = rt.keep(tensor(bData, [k, n]));
+      const step = await compile({}, () => ({ c: matmul(a, b) }));
+      return {
+        async run() {
+          return (await step.run({}, { read: ['c'] })).c as Float32Array;
+        },
+        dispose() {
+          step.dispose();
+          a.dispose();
+          b.dispose();
+        },
+      };
+    },
+
+    memory() {
+      const s = runtime().stats();
+      return { poolBuffersLive: s.live, poolBuffersInUse: s.inUse };
+    },
+  };
+}

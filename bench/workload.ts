@@ -1,0 +1,70 @@
+// What both engines are asked to do, and the interface each engine implements for the cases.
+// Data is random but seeded and identical for both engines.
+
+export type EngineName = 'gradwgsl' | 'tfjs';
+export type ModelKind = 'mlp' | 'cnn';
+export type OptimizerKind = 'sgd' | 'adam';
+
+export interface TrainSpec {
+  /** mlp: 784-256-256-10 ReLU; cnn: conv 8 → pool → conv 16 → pool → linear (mnistCnn). */
+  model: ModelKind;
+  optimizer: OptimizerKind;
+  batch: number;
+}
+
+/** Plain SGD (no momentum) and Adam with default betas, in both engines. */
+export const LEARNING_RATE: Record<OptimizerKind, number> = { sgd: 0.01, adam: 1e-3 };
+export const CLASSES = 10;
+export const IMAGE = 28;
+
+export interface Batch {
+  /** batch × 784 pixels in [0, 1): [B, 784] for the MLP, [B, 1, 28, 28] = [B, 28, 28, 1] for the CNN. */
+  x: Float32Array;
+  labels: Uint32Array;
+  /** The labels one-hot, for tfjs's softmaxCrossEntropy. */
+  oneHot: Float32Array;
+}
+
+/** A training step: forward, backward, optimizer update, and the loss read back to the CPU. */
+export interface Trainer {
+  step(): Promise<number>;
+  dispose(): void;
+}
+
+/** C = A·B on leaves uploaded once; run() computes C and reads it back. */
+export interface Gemm {
+  run(): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export interface Engine {
+  readonly name: EngineName;
+  readonly device: GPUDevice;
+  /** Builds the model and optimizer (and compiles, where the engine does) for this batch. */
+  trainer(spec: TrainSpec, batch: Batch): Promise<Trainer>;
+  gemm(m: number, k: number, n: number, a: Float32Array, b: Float32Array): Promise<Gemm>;
+  /** The engine's own memory counters (pool buffers, live tensors), for the leak check. */
+  memory(): Record<string, number>;
+}
+
+/** Uniform values in [lo, hi) from a small LCG, so runs are repeatable. */
+export function randomArray(n: number, seed: number, lo = 0, hi = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = lo + ((s >>> 8) / 16777216) * (hi - lo);
+  }
+  return out;
+}
+
+export function randomBatch(size: number, seed: number): Batch {
+  const x = randomArray(size * IMAGE * IMAGE, seed);
+  const labels = new Uint32Array(size);
+  const oneHot = new Float32Array(size * CLASSES);
+  randomArray(size, seed + 1).forEach((u, i) => {
+    labels[i] = Math.min(CLASSES - 1, Math.floor(u * CLASSES));
+    oneHot[i * CLASSES + labels[i]!] = 1;
+  });
+  return { x, labels, oneHot };
+}

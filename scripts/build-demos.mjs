@@ -1,0 +1,75 @@
+// Builds the browser demos into a static folder (default dist/demos): the pages and styles from
+// src/demos/static, one esbuild bundle per page (ES modules, source maps), and the MNIST digits
+// file the training demo fetches.
+//   node scripts/build-demos.mjs [--outdir DIR] [--page NAME=ENTRY.ts ...]
+// --page adds a bundle NAME.js with a generated NAME.html (the browser tests use it).
+import { build } from 'esbuild';
+import { builtinModules } from 'node:module';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: { outdir: { type: 'string', default: join(root, 'dist', 'demos') }, page: { type: 'string', multiple: true, default: [] } },
+});
+const outdir = resolve(values.outdir);
+
+const PAGES = { gallery: 'src/demos/gallery.ts', mnist: 'src/demos/mnist/main.ts' };
+const extra = Object.fromEntries(values.page.map((spec) => {
+  const [name, entry] = spec.split('=');
+  if (!name || !entry) throw new Error(`--page expects NAME=ENTRY.ts, got '${spec}'`);
+  return [name, entry];
+}));
+
+// The demos share the engine with the CLI; the few Node-only modules it reaches (checkpoint
+// files, the npm digits loader, the terminal progress bar next to makeOptimizer in
+// src/cli/train.ts) are never called in a page, so Node's builtins and cli-progress become
+// empty modules instead of failing the bundle or the page (a call would throw "... is not a function").
+const nodeOnly = new RegExp(`^(node:.*|cli-progress|${builtinModules.join('|')})$`);
+const stubNodeBuiltins = {
+  name: 'stub-node-builtins',
+  setup(b) {
+    b.onResolve({ filter: nodeOnly }, (args) => ({ path: args.path, namespace: 'node-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'node-stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+cpSync(join(root, 'src', 'demos', 'static'), outdir, { recursive: true });
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { ...PAGES, ...extra },
+  outdir,
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  loader: { '.wgsl': 'text' },
+  sourcemap: true,
+  // Dawn for Node is imported only when navigator.gpu is missing outside a browser.
+  external: ['webgpu'],
+  plugins: [stubNodeBuiltins],
+  logLevel: 'warning',
+});
+
+for (const name of Object.keys(extra)) {
+  writeFileSync(join(outdir, `${name}.html`),
+    `<!doctype html>\n<meta charset="utf-8">\n<title>gradwgsl ${name}</title>\n<link rel="stylesheet" href="style.css">\n<link rel="icon" href="data:,">\n<main id="app"></main>\n<script type="module" src="${name}.js"></script>\n`);
+}
+
+// The digits: bundled for Node (it reads the npm package, so it runs from inside the project),
+// run once, then deleted.
+const writer = join(root, 'node_modules', '.cache', 'gradwgsl', 'write-digits.mjs');
+await build({
+  absWorkingDir: root, entryPoints: ['src/demos/write-digits.ts'], outfile: writer, bundle: true,
+  platform: 'node', format: 'esm', target: 'node20', packages: 'external', loader: { '.wgsl': 'text' }, logLevel: 'warning',
+});
+const r = spawnSync(process.execPath, [writer, join(outdir, 'mnist-digits.bin')], { cwd: root, stdio: 'inherit' });
+rmSync(writer);
+if (r.status !== 0) process.exit(r.status || 1);
+console.log(`demos built into ${outdir}`);

@@ -1,0 +1,159 @@
+// The MNIST live-training page: controls, charts, adapter info and the kernel table around
+// trainMnist(). URL parameters preset the controls (optimizer, lr, batch, epochs, profile=1),
+// `steps=N` stops after N steps and `autostart=1` starts at once; window.gradwgslDemo exposes
+// the run's state to the browser tests.
+import { adapterInfo } from '../../cli/info.js';
+import type { TrainTest } from '../../data/batches.js';
+import type { Runtime } from '../../graph/runtime.js';
+import type { KernelRow } from '../../profile/summary.js';
+import { LiveChart } from '../common/chart.js';
+import { startEngine } from '../common/engine.js';
+import { escapeHtml } from '../common/webgpu.js';
+import { decodeDigits } from '../digits-file.js';
+import { trainMnist, type RunConfig } from './session.js';
+
+interface DemoState {
+  state: 'loading' | 'ready' | 'training' | 'done' | 'error' | 'no-webgpu';
+  losses: number[];
+  epochs: { epoch: number; trainAccuracy: number; testAccuracy: number }[];
+  error?: string;
+}
+
+declare global {
+  interface Window {
+    gradwgslDemo: DemoState;
+  }
+}
+
+const DEFAULT_LR = { sgd: 0.05, adam: 1e-3, rmsprop: 1e-3 } as const;
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const demo: DemoState = (window.gradwgslDemo = { state: 'loading', losses: [], epochs: [] });
+const params = new URLSearchParams(location.search);
+const ui = {
+  optimizer: $<HTMLSelectElement>('optimizer'),
+  lr: $<HTMLInputElement>('lr'),
+  batch: $<HTMLSelectElement>('batch'),
+  epochs: $<HTMLInputElement>('epochs'),
+  profile: $<HTMLInputElement>('profile'),
+  start: $<HTMLButtonElement>('start'),
+  stop: $<HTMLButtonElement>('stop'),
+  status: $('status'),
+};
+const CHART_SIZE = { width: 500, height: 280 };
+const lossChart = new LiveChart($('loss-chart'), ['train loss'], { title: '', xLabel: 'step', yLabel: 'cross-entropy', ...CHART_SIZE });
+const accChart = new LiveChart($('acc-chart'), ['train', 'held-out'], { title: '', xLabel: 'epoch', yLabel: 'accuracy', ...CHART_SIZE });
+
+function presetControls(): void {
+  for (const [key, el] of [['optimizer', ui.optimizer], ['batch', ui.batch], ['epochs', ui.epochs]] as const) {
+    const v = params.get(key);
+    if (v !== null) el.value = v;
+  }
+  ui.profile.checked = params.get('profile') === '1';
+  const lr = () => DEFAULT_LR[ui.optimizer.value as RunConfig['optimizer']];
+  ui.lr.value = params.get('lr') ?? String(lr());
+  ui.optimizer.addEventListener('change', () => (ui.lr.value = String(lr())));
+}
+
+function showAdapter(rt: Runtime): void {
+  const info = adapterInfo(rt);
+  const rows: [string, string][] = [
+    ['adapter', [info.adapter.vendor, info.adapter.architecture, info.adapter.description].filter(Boolean).join(' · ')],
+    ['fallback (software)', String(info.adapter.isFallbackAdapter)],
+    ['features', info.features.join(', ') || 'none of shader-f16, timestamp-query, subgroups'],
+    ...Object.entries(info.limits).map(([k, v]): [string, string] => [k, String(v)]),
+  ];
+  $('adapter').innerHTML = rows.map(([k, v]) => `<dt>${k}</dt><dd>${escapeHtml(v)}</dd>`).join('');
+}
+
+function showKernels(rows: KernelRow[]): void {
+  const head = '<tr><th>count</th><th>total ms</th><th>mean ms</th><th>% step</th><th>kernel (op, inputs)</th></tr>';
+  const body = rows.slice(0, 12).map((r) =>
+    `<tr><td>${r.count}</td><td>${r.totalMs.toFixed(2)}</td><td>${r.meanMs.toFixed(3)}</td><td>${r.percentOfStep.toFixed(1)}</td><td>${escapeHtml(r.label)}</td></tr>`).join('');
+  $('kernels').innerHTML = `<table class="kernels">${head}${body}</table>`;
+}
+
+function readConfig(): RunConfig {
+  const lr = Number(ui.lr.value);
+  return {
+    optimizer: ui.optimizer.value as RunConfig['optimizer'],
+    lr: Number.isFinite(lr) && lr > 0 ? lr : undefined,
+    batch: Number(ui.batch.value),
+    epochs: Math.max(1, Math.floor(Number(ui.epochs.value)) || 1),
+    seed: Number(params.get('seed') ?? 1),
+    maxSteps: Number(params.get('steps') ?? 0),
+    profile: ui.profile.checked,
+  };
+}
+
+async function run(rt: Runtime, data: TrainTest): Promise<void> {
+  const config = readConfig();
+  const abort = new AbortController();
+  ui.start.disabled = true;
+  ui.stop.disabled = false;
+  ui.stop.onclick = () => abort.abort();
+  demo.state = 'training';
+  demo.losses = [];
+  demo.epochs = [];
+  lossChart.clear();
+  accChart.clear();
+  const perEpoch = Math.floor(data.train.n / config.batch);
+  ui.status.textContent = `measuring the untrained model, then compiling the training step (${config.optimizer}, batch ${config.batch})…`;
+  try {
+    const result = await trainMnist(rt, data, config, abort.signal, {
+      onStart: (heldOut) => accChart.add(1, 0, heldOut),
+      onStep: (info, rate) => {
+        const step = info.epoch * perEpoch + info.batch;
+        demo.losses.push(info.loss);
+        lossChart.add(0, step, info.loss);
+        ui.status.textContent = `epoch ${info.epoch + 1}/${config.epochs}, step ${info.batch}/${perEpoch}: loss ${info.loss.toFixed(4)} · ${rate.toFixed(1)} steps/s`;
+      },
+      onEpoch: (r) => {
+        demo.epochs.push({ epoch: r.epoch, trainAccuracy: r.trainAccuracy, testAccuracy: r.testAccuracy });
+        accChart.add(0, r.epoch, r.trainAccuracy);
+        accChart.add(1, r.epoch, r.testAccuracy);
+      },
+      onKernels: showKernels,
+    });
+    const last = result.epochs.at(-1);
+    ui.status.textContent = (result.interrupted ? 'stopped' : 'done') +
+      (last ? `: held-out accuracy ${(100 * last.testAccuracy).toFixed(2)}% after epoch ${last.epoch}` : ` after ${demo.losses.length} steps, loss ${demo.losses.at(-1)?.toFixed(4)}`);
+    demo.state = 'done';
+  } catch (e) {
+    demo.state = 'error';
+    demo.error = (e as Error).message;
+    ui.status.textContent = `error: ${demo.error}`;
+  } finally {
+    ui.start.disabled = false;
+    ui.stop.disabled = true;
+  }
+}
+
+async function main(): Promise<void> {
+  presetControls();
+  const rt = await startEngine($('webgpu'));
+  if (!rt) {
+    demo.state = 'no-webgpu';
+    ui.status.textContent = 'WebGPU is needed to train here (see above).';
+    return;
+  }
+  showAdapter(rt);
+  if (!rt.gpu.has('timestamp-query')) {
+    ui.profile.disabled = true;
+    $('kernels').textContent = 'This adapter has no timestamp-query: kernels cannot be timed here.';
+  }
+  ui.status.textContent = 'loading the digits…';
+  const response = await fetch('mnist-digits.bin');
+  if (!response.ok) throw new Error(`mnist-digits.bin: HTTP ${response.status}; rebuild the demos with npm run build:demos`);
+  const data = decodeDigits(new Uint8Array(await response.arrayBuffer()));
+  demo.state = 'ready';
+  ui.status.textContent = `ready: ${data.train.n} training and ${data.test.n} held-out digits.`;
+  ui.start.disabled = false;
+  ui.start.onclick = () => void run(rt, data);
+  if (params.get('autostart') === '1') await run(rt, data);
+}
+
+main().catch((e: Error) => {
+  demo.state = 'error';
+  demo.error = e.message;
+  ui.status.textContent = `error: ${e.message}`;
+});

@@ -1,0 +1,88 @@
+// BGV parameter sets and their validation against the homomorphic-encryption standard's
+// security table (classical attacks, ternary secret, error σ ≈ 3.2): for each ring degree N,
+// the largest log2(Q·P) (all ciphertext primes and the special prime) at 128/192/256 bits.
+// These are the values SEAL's CoeffModulus.MaxBitCount returns.
+import { fail } from '../../device/errors.js';
+import { isPrime, log2Big } from '../arith/bigint.js';
+import { checkRingDegree } from '../arith/ntt-tables.js';
+import { MAX_MODULUS } from '../arith/u32.js';
+
+export type SecurityLevel = 128 | 192 | 256;
+
+export const HE_STANDARD_MAX_LOG_QP: Readonly<Record<SecurityLevel, Readonly<Record<number, number>>>> = {
+  128: { 1024: 27, 2048: 54, 4096: 109, 8192: 218, 16384: 438, 32768: 881 },
+  192: { 1024: 19, 2048: 37, 4096: 75, 8192: 152, 16384: 305, 32768: 611 },
+  256: { 1024: 14, 2048: 29, 4096: 58, 8192: 118, 16384: 237, 32768: 476 },
+};
+
+export interface BgvParameters {
+  /** Ring degree N: polynomials mod X^N + 1. */
+  n: number;
+  /** Ciphertext primes q_1..q_L; modulus switching drops them from the end. */
+  ciphertextPrimes: readonly number[];
+  /** The special key-switching prime P (not part of any ciphertext modulus). */
+  specialPrime: number;
+  /** Plaintext modulus t: prime and ≡ 1 (mod 2N), so that N integer slots exist. */
+  plainModulus: number;
+  /**
+   * Claimed classical security. 'none' skips the check and is only for unit tests of tiny
+   * rings, the way SEAL's sec_level_type::none is.
+   */
+  security: SecurityLevel | 'none';
+}
+
+export interface ValidatedParameters extends BgvParameters {
+  /** Bit length of Q·P, the quantity the standard bounds. */
+  logQP: number;
+  /** The standard's bound for this N and level (Infinity for 'none'). */
+  maxLogQP: number;
+}
+
+/** Checks everything the arithmetic and the security claim rely on; fails saying which bound broke. */
+export function validateParameters(p: BgvParameters): ValidatedParameters {
+  checkRingDegree(p.n);
+  const primes = [p.specialPrime, ...p.ciphertextPrimes];
+  if (p.ciphertextPrimes.length < 1) fail('BGV parameters: give at least one ciphertext prime');
+  const all = [...primes, p.plainModulus];
+  if (new Set(all).size !== all.length) fail(`BGV parameters: the primes and t must be distinct, got [${all.join(', ')}]`);
+  for (const q of all) {
+    const what = q === p.plainModulus ? `plain modulus t = ${q}` : `prime ${q}`;
+    if (!Number.isInteger(q) || q < 3 || q >= MAX_MODULUS) fail(`BGV parameters: ${what} must be below 2^31 (u32 arithmetic)`);
+    if (!isPrime(BigInt(q))) fail(`BGV parameters: ${what} is not prime`);
+    if ((q - 1) % (2 * p.n) !== 0) {
+      fail(`BGV parameters: ${what} is not ≡ 1 (mod 2N = ${2 * p.n}); ${q === p.plainModulus ? 'batching' : 'the negacyclic NTT'} needs it`);
+    }
+  }
+  for (const q of primes) {
+    if (q <= p.plainModulus) fail(`BGV parameters: prime ${q} must exceed the plain modulus t = ${p.plainModulus}`);
+  }
+  const logQP = log2Big(primes.reduce((acc, q) => acc * BigInt(q), 1n));
+  const bitLength = Math.floor(logQP) + 1;
+  let maxLogQP = Infinity;
+  if (p.security !== 'none') {
+    const bound = HE_STANDARD_MAX_LOG_QP[p.security]?.[p.n];
+    if (bound === undefined) {
+      fail(`BGV parameters: the HE standard has no ${p.security}-bit entry for N = ${p.n}; use N in {1024, ..., 32768} or security 'none' for tests`);
+    }
+    maxLogQP = bound;
+    if (bitLength > bound) {
+      fail(
+        `BGV parameters are insecure: Q·P has ${bitLength} bits but the HE standard allows at most ${bound} bits ` +
+          `for ${p.security}-bit security at N = ${p.n} (ternary secret, σ = 3.2); use fewer or smaller primes or a larger N`,
+      );
+    }
+  }
+  return { ...p, logQP, maxLogQP };
+}
+
+/** The spec's seven 31-bit primes with 2^14 | q − 1 (217.0 bits ≤ 218 at N = 8192). */
+export const GLYPH_PRIMES = [2147352577, 2147205121, 2147074049, 2146959361, 2146713601, 2146418689, 2146336769] as const;
+
+/** N = 8192, Q·P = the seven primes (the first is P), t = 1073692673: 128-bit classical security. */
+export const GLYPH_PARAMETERS: BgvParameters = {
+  n: 8192,
+  specialPrime: GLYPH_PRIMES[0],
+  ciphertextPrimes: GLYPH_PRIMES.slice(1),
+  plainModulus: 1073692673,
+  security: 128,
+};

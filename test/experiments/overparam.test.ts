@@ -1,0 +1,22 @@
+import { beforeAll, it } from 'vitest';
+import { QUICK_CONFIG } from '../../src/experiments/overparam/config.js';
+import { judge, checkC1 } from '../../src/experiments/overparam/criteria.js';
+import { e3Points, runGroup, widthSweep } from '../../src/experiments/overparam/sweeps.js';
+import { gpu } from '../setup.js';
+beforeAll(gpu);
+const show = (label: string, pts: any[]) => pts.forEach((p) => console.log(label, p.width, p.n, p.phi, JSON.stringify(p.runs.map((r: any) => ({ s: r.steps, f: r.finalLoss / r.initialLoss, u: r.updates, sg: r.signsMatch, fl: r.layers[0].signFlips.toFixed(3), rf: r.layers[1].relativeFrobenius.toFixed(4), path: r.pathLength.toFixed(3), disp: r.displacement.toFixed(3) })))));
+it('controls', async () => {
+  const c = QUICK_CONFIG;
+  let t0 = performance.now();
+  const broken = await widthSweep(c, { widths: [32, 64, 128], setting: { trained: 'hidden', relu: 'no-mask' } });
+  show('broken', broken);
+  console.log('broken', judge({ e1: broken, e2: [], e3: [] }).map((k) => `${k.id} ${k.pass} ${k.ours}`).join('\n'), (performance.now() - t0) / 1000);
+  t0 = performance.now();
+  const out = await widthSweep({ ...c, e1: { ...c.e1, n: 50 } }, { widths: [16], setting: { trained: 'output', relu: 'correct' } });
+  show('output', out);
+  console.log('output', checkC1(out, 16), (performance.now() - t0) / 1000);
+  t0 = performance.now();
+  const e3 = await runGroup(e3Points(c), { config: c, budget: c.e3 });
+  show('e3', e3);
+  console.log('e3', judge({ e1: [], e2: [], e3 }).map((k) => `${k.id} ${k.pass} ${k.ours}`).join('\n'), (performance.now() - t0) / 1000);
+}, 1_800_000);
