@@ -2,6 +2,7 @@
 // shaders/reduce/reduce.wgsl.
 import source from '../../../shaders/reduce/reduce.wgsl';
 import { fail } from '../../device/errors.js';
+import type { BufferRef } from '../../graph/dispatch.js';
 import type { OpDef } from '../../graph/op.js';
 import { apply, type Tensor } from '../../tensor/tensor.js';
 import { axisOf, fmt, numel } from '../../tensor/shape.js';
@@ -14,6 +15,10 @@ import { broadcastTo } from '../shape/broadcast.js';
 import { reshape } from '../shape/reshape.js';
 
 const kernel = new Kernel({ name: 'reduce/axis', source });
+
+/** Long axes with few outputs reduce in two passes of about √len each. */
+const TWO_PASS_FROM = 2048;
+const TWO_PASS_BELOW = 1024;
 
 type ReduceKind = 'sum' | 'mean' | 'max' | 'min';
 const CODES = { sum: 0, mean: 0, max: 1, min: 2 } as const;
@@ -35,21 +40,28 @@ const reduceOp: OpDef<Attrs> = {
     const shape = outShape(x!.shape, axis, keepdim);
     return { shape: shape.length ? shape : [1], dtype: 'f32' };
   },
-  lower(ctx, { inputs: [x], attrs }, out) {
+  lower(ctx, { inputs: [x], attrs }) {
     const s = x!.shape;
     const len = s[attrs.axis]!;
-    ctx.dispatch({
-      kernel,
-      constants: { OP: CODES[attrs.kind] },
-      bind: { x: ctx.ref(x!), out: ctx.out },
-      uniforms: {
-        outer: numel(s.slice(0, attrs.axis)),
-        len,
-        inner: numel(s.slice(attrs.axis + 1)),
-        scale: attrs.kind === 'mean' ? 1 / len : 1,
-      },
-      workgroups: grid1d(out.numel, ELEMENTWISE_WG),
-    });
+    const outer = numel(s.slice(0, attrs.axis));
+    const inner = numel(s.slice(attrs.axis + 1));
+    const scale = attrs.kind === 'mean' ? 1 / len : 1;
+    const pass = (from: BufferRef, to: BufferRef, n: number, chunk: number, k: number) =>
+      ctx.dispatch({
+        kernel,
+        constants: { OP: CODES[attrs.kind] },
+        bind: { x: from, out: to },
+        uniforms: { outer, len: n, inner, chunk, scale: k },
+        workgroups: grid1d(outer * Math.ceil(n / chunk) * inner, ELEMENTWISE_WG),
+      });
+    if (outer * inner >= TWO_PASS_BELOW || len < TWO_PASS_FROM) {
+      pass(ctx.ref(x!), ctx.out, len, len, scale);
+      return;
+    }
+    const parts = Math.ceil(Math.sqrt(len));
+    const partials = ctx.scratch(outer * parts * inner * 4);
+    pass(ctx.ref(x!), partials, len, Math.ceil(len / parts), 1);
+    pass(partials, ctx.out, Math.ceil(len / Math.ceil(len / parts)), parts, scale);
   },
   backward(g, { inputs: [x], attrs }, out) {
     const kept = outShape(x!.shape, attrs.axis, true);
