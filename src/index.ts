@@ -69,3 +69,7 @@ export { LowpSGD, type LowpSGDOptions } from './precision/training/lowp-sgd.js';
 export { LossScale } from './precision/training/loss-scale.js';
 export { fp8Experiment, type Fp8Config, type Fp8Result } from './experiments/fp8/index.js';
 export { makeOptimizer, DEFAULT_LR, type OptimizerName } from './optim/factory.js';
+export { matmul, type MatmulOptions } from './kernels/gemm/matmul.js';
+export { linear } from './kernels/gemm/linear.js';
+export { forceGemmVariant, chooseGemmVariant, GEMM_VARIANTS, type GemmVariant, type Activation } from './kernels/gemm/kernels.js';
+export { transpose } from './kernels/shape/transpose.js';

@@ -57,15 +57,18 @@ export function forceGemmVariant(variant: GemmVariant | null): void {
 }
 
 /**
- * The variant a GEMM of this shape runs with (the forced one, if any). Measured on lavapipe
- * (2 cores; median ms, f32):
+ * The variant a GEMM of this shape runs with (the forced one, if any). Lavapipe numbers
+ * (2 CPU cores, f32, median ms; the best of 4 runs made while other jobs shared the cores, so
+ * read the ratios):
  *   M×N×K            naive   tiled   small
- *   256×256×256       26.0    12.6      -
- *   512×512×512      186      74        -
- *   128×128×128        3.3     1.0     1.7
- *   128×10×784         1.9     4.1     1.5   (last layer)
- *   32×32×1024         1.7     2.3     1.0
- *   1×10×784           0.22    2.1     0.35
+ *   512×512×512      846     459     516
+ *   256×256×256      100      46      45
+ *   128×128×128        9.8     1.8     2.6
+ *   32×32×1024         1.7     3.0     1.4
+ *   128×10×784         2.1     8.5     1.6   (an MLP's last layer)
+ *   1×10×784           0.23    2.5     0.42
+ * On an idle machine, with an earlier build of tiled.wgsl: 256³ naive 26 ms, tiled 12.6 ms;
+ * 512³ naive 186 ms, tiled 74 ms.
  * Big tiles win once there are several of them and they are mostly full; a lone workgroup
  * runs on one core, and a 64-wide tile over N=10 computes 84% padding, so smaller tiles win
  * there; below one small tile of output, nothing beats one thread per output. On real GPUs
