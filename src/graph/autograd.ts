@@ -34,7 +34,8 @@ export function backward(root: Tensor, seed?: Tensor): void {
   }
   const rt = runtime();
   const grads = new Map<number, Tensor>();
-  grads.set(root.id, seed ?? fill(root.shape, 1));
+  // A leaf root would take the shared constant as its own .grad (and dispose it later): give it a fresh one.
+  grads.set(root.id, seed ?? (root.node ? rt.constant(root.shape, 1) : fill(root.shape, 1)));
   const order = topoOrder(root);
   const wasEnabled = rt.gradEnabled;
   rt.gradEnabled = false; // gradients of gradients are not recorded

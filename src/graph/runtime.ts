@@ -3,8 +3,7 @@
 import { BufferPool } from '../device/buffer-pool.js';
 import { GpuError, GradwgslError, fail } from '../device/errors.js';
 import { requestGpu, type DeviceOptions, type Gpu } from '../device/gpu.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { Storage } from '../tensor/tensor.js';
+import { Storage, Tensor } from '../tensor/tensor.js';
 import {
   UNIFORM_ALIGN,
   createBindGroup,
@@ -93,6 +92,23 @@ export class Runtime {
   }
 
   // ---- leaves ---------------------------------------------------------------------------
+
+  private readonly constants = new Map<string, Tensor>();
+
+  /**
+   * A read-only f32 leaf filled with `value`, made once per shape and value and kept for the
+   * runtime's life: backward()'s seed gradient uses it, so a compiled step spends no dispatch on it.
+   */
+  constant(shape: readonly number[], value: number): Tensor {
+    const key = `${shape.join(',')}:${value}`;
+    let t = this.constants.get(key);
+    if (!t) {
+      t = new Tensor(shape, 'f32', 'leaf', null, `constant(${value})`);
+      this.upload(t, new Float32Array(t.numel).fill(value));
+      this.constants.set(key, t);
+    }
+    return t;
+  }
 
   allocate(bytes: number, label: string): Storage {
     const buffer = this.pool.acquire(bytes, label);
