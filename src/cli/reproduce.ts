@@ -14,6 +14,8 @@ type AnyExperiment = Experiment<any, any>;
 
 const EXPERIMENTS: Record<string, () => Promise<AnyExperiment>> = {
   fp8: async () => (await import('../experiments/fp8/index.js')).fp8Experiment,
+  gce: async () => (await import('../experiments/gce/index.js')).experiment,
+  ctld: async () => (await import('../experiments/ctld/index.js')).experiment,
 };
 
 export function availableExperiments(): string[] {

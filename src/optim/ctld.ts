@@ -193,6 +193,10 @@ function temperingHyper(
   requireNonNegative(what, 'wall', wall);
   requireNonNegative(what, 'tempering eta', eta);
   if (!(friction > 0 && friction <= 1)) fail(`${what}: tempering friction = ${friction} must be in (0, 1]`);
+  // The walls are a spring of stiffness eta·wall per step; the damped explicit step is stable below 2(2 − a).
+  if (eta * wall >= 2 * (2 - friction)) {
+    fail(`${what}: walls of stiffness ${wall} are unstable with tempering eta = ${eta}: need eta · wall < ${2 * (2 - friction)} (eta · wall = 1 is safe)`);
+  }
   if (!Number.isInteger(bins) || bins < 1) fail(`${what}: bins = ${bins} must be a positive integer`);
   if (!Number.isInteger(traceLength) || traceLength < 0) fail(`${what}: traceLength = ${traceLength} must be a non-negative integer`);
   return { ...base, gMin, delta1, delta2, alphaMax, wall, eta, friction, bins, abf, traceLength };

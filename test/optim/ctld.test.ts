@@ -225,6 +225,7 @@ describe('CTLD options and errors', () => {
     expect(() => new CTLD(p, { lr: 0.1, dataSize: 10, friction: 0 })).toThrow(/friction = 0 must be in \(0, 1\]/);
     expect(() => new CTLD(p, { lr: 0.1, dataSize: 10, tempering: { gMin: 0 } })).toThrow(/gMin = 0 must be in \(0, 1\]/);
     expect(() => new CTLD(p, { lr: 0.1, dataSize: 10, tempering: { delta1: 0.9, delta2: 0.5 } })).toThrow(/need 0 <= delta1 < delta2 <= alphaMax/);
+    expect(() => new CTLD(p, { lr: 0.1, dataSize: 10, tempering: { eta: 8e-3 } })).toThrow(/walls of stiffness 1000 are unstable with tempering eta = 0.008: need eta · wall < 3.8/);
     expect(() => new SGLD(p, { lr: -1, dataSize: 10 })).toThrow(/SGLD: lr = -1 must be a finite number >= 0/);
   });
 

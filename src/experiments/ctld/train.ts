@@ -50,6 +50,8 @@ export interface CtldTrainConfig {
   alphaEta: number;
   slowAlphaEta: number;
   alphaFriction: number;
+  /** k_w of α's walls; η_α · k_w must stay below ~4 (1 is the spec's pairing). */
+  alphaWall: number;
   bins: number;
 }
 
@@ -182,6 +184,7 @@ async function langevinPhase(
             delta1: DELTA1,
             eta: method === 'ctld' ? cfg.alphaEta : cfg.slowAlphaEta,
             friction: cfg.alphaFriction,
+            wall: cfg.alphaWall,
             bins: cfg.bins,
             traceLength: planned + cfg.switchCapSteps,
           },
