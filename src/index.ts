@@ -79,3 +79,12 @@ export { CTLD, type CTLDOptions, type TemperingOptions, type TemperingState } fr
 export { SGLD, type SGLDOptions } from './optim/sgld.js';
 export { gceExperiment, type GceConfig, type GceResult } from './experiments/gce/experiment.js';
 export { ctldExperiment, type CtldConfig, type CtldResult } from './experiments/ctld/experiment.js';
+export { Centering, type CenteringOptions } from './nn/layers/centered.js';
+export { BatchNorm1d, type BatchNormLayerOptions } from './nn/layers/batchnorm.js';
+export { ResidualMlpBlock, rescaleCoefficients, rescaledResidualBlock, plainResidualBlock, batchNormResidualBlock, type ResidualMlpOptions, type RescaledBlockOptions, type BranchBias } from './nn/layers/rescaled-residual.js';
+export { meanSquarePerStage } from './nn/probe.js';
+export { centeringBias, type CenteringBiasOptions } from './kernels/nn/centering.js';
+export { residualMix } from './kernels/nn/residual-mix.js';
+export { gdGate, gdUpdate, gdAdvance, type MemberGdBuffers } from './kernels/nn/member-gd.js';
+export { experiment as normfreeExperiment, runNormfree, type NormfreeConfig, type NormfreeResult } from './experiments/normfree/index.js';
+export { experiment as overparamExperiment, runOverparam, type OverparamConfig, type OverparamResult } from './experiments/overparam/index.js';

@@ -16,6 +16,8 @@ const EXPERIMENTS: Record<string, () => Promise<AnyExperiment>> = {
   fp8: async () => (await import('../experiments/fp8/index.js')).fp8Experiment,
   gce: async () => (await import('../experiments/gce/index.js')).experiment,
   ctld: async () => (await import('../experiments/ctld/index.js')).experiment,
+  normfree: async () => (await import('../experiments/normfree/index.js')).experiment,
+  overparam: async () => (await import('../experiments/overparam/index.js')).experiment,
 };
 
 export function availableExperiments(): string[] {

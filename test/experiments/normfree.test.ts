@@ -18,6 +18,24 @@ const config: NormfreeConfig = { ...QUICK_CONFIG, bnLrs: [0.05] };
 const needed = (r: { variant: string; depth: number }) =>
   r.variant === 'rescale' || (r.variant === 'bn' && r.depth === 20) || ((r.variant === 'plain' || r.variant === 'rescale-noalpha') && r.depth === 50);
 
+/** A made-up run result: only what the criteria read. */
+function fake(variant: NormfreeRunResult['variant'], depth: number, testAccuracy: number, lr = 0.05): NormfreeRunResult {
+  return { variant, depth, lr, width: 64, seed: 0, epochs: 2, batchSize: 128, epochRecords: [], testAccuracy, diverged: Number.isNaN(testAccuracy) ? { epoch: 1, step: 2 } : null, multipliers: [], seconds: 0 };
+}
+
+describe('normfree criteria', () => {
+  it('fail on results that break them', () => {
+    const judged = (runs: NormfreeRunResult[]) => Object.fromEntries(judge({ config, signal: [], runs, seconds: 0 }).map((v) => [v.id, v.pass]));
+    const good = [fake('rescale', 20, 0.9), fake('rescale', 50, 0.9), fake('bn', 20, 0.89), fake('plain', 50, NaN), fake('rescale-noalpha', 50, 0.3)];
+    expect(judged(good)).toMatchObject({ N2: true, N3: true, N4: true });
+    expect(judged([fake('rescale', 20, 0.9), fake('rescale', 50, 0.84), ...good.slice(2)]).N2).toBe(false); // below 85%
+    expect(judged([fake('rescale', 20, 0.95), fake('rescale', 50, 0.9), ...good.slice(2)]).N2).toBe(false); // 5 points below K = 20
+    expect(judged([...good.slice(0, 2), fake('bn', 20, 0.93), ...good.slice(3)]).N3).toBe(false);
+    expect(judged([...good.slice(0, 4), fake('rescale-noalpha', 50, 0.6)]).N4).toBe(false);
+    expect(judged([good[0]!]).N2).toBeNull();
+  });
+});
+
 describe('normfree quick profile', () => {
   it('N2 (RESCALE trains at K = 50), N3 (matches BN), N4 (PLAIN and alpha = 1 fail)', async () => {
     const data = await loadMnist();

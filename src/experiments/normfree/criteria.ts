@@ -62,13 +62,17 @@ function n2(runs: readonly NormfreeRunResult[], c: NormfreeConfig): Verdict {
   return { id: 'N2', pass: ok, detail: `RESCALE K=${n2Depth}: ${pct(deep)} (bar ≥ ${pct(n2MinAccuracy)}), K=${shallow}: ${pct(base)} (bar: K=${n2Depth} within ${(100 * n2MaxDrop).toFixed(1)} points below)` };
 }
 
+/** Judged at every depth where both RESCALE and BN ran. */
 function n3(runs: readonly NormfreeRunResult[], c: NormfreeConfig): Verdict {
-  const rows = c.depths.map((depth) => ({ depth, rescale: meanAccuracy(runs, 'rescale', depth), bn: bestBatchNorm(runs, depth) }));
-  if (rows.some((r) => !r.bn || !runsOf(runs, 'rescale', r.depth).length)) return { id: 'N3', pass: null, detail: 'needs RESCALE and BN at every depth' };
+  const rows = c.depths
+    .filter((depth) => runsOf(runs, 'rescale', depth).length > 0)
+    .map((depth) => ({ depth, rescale: meanAccuracy(runs, 'rescale', depth), bn: bestBatchNorm(runs, depth) }))
+    .filter((r): r is { depth: number; rescale: number; bn: { lr: number; accuracy: number } } => r.bn !== null);
+  if (!rows.length) return { id: 'N3', pass: null, detail: 'needs RESCALE and BN at a common depth' };
   const tol = c.criteria.n3Tolerance;
   // A BN that diverged at every lr sets no bar.
-  const ok = rows.every((r) => r.rescale >= (Number.isFinite(r.bn!.accuracy) ? r.bn!.accuracy : -Infinity) - tol);
-  const detail = rows.map((r) => `K=${r.depth}: ${pct(r.rescale)} vs BN ${pct(r.bn!.accuracy)} (lr ${r.bn!.lr})`).join('; ');
+  const ok = rows.every((r) => r.rescale >= (Number.isFinite(r.bn.accuracy) ? r.bn.accuracy : -Infinity) - tol);
+  const detail = rows.map((r) => `K=${r.depth}: ${pct(r.rescale)} vs BN ${pct(r.bn.accuracy)} (lr ${r.bn.lr})`).join('; ');
   return { id: 'N3', pass: ok, detail: `${detail} (bar: RESCALE ≥ best BN − ${(100 * tol).toFixed(1)} points)` };
 }
 

@@ -1,14 +1,10 @@
 // SGD whose weight decay applies to weight matrices only (spec §4/§7: no decay on the biases,
 // centering biases, BatchNorm's gamma/beta or the multipliers m_k).
 import { sgdUpdate } from '../../kernels/optim/sgd.js';
-import { SGD, type SGDOptions } from '../../optim/sgd.js';
+import { SGD } from '../../optim/sgd.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 export class MatrixDecaySGD extends SGD {
-  constructor(params: readonly Tensor[], opts: SGDOptions) {
-    super(params, opts);
-  }
-
   protected override update(param: Tensor, grad: Tensor, slots: Record<string, Tensor>, hyper: Tensor): Tensor {
     const h = param.rank === 2 ? this.hyperparameters : { ...this.hyperparameters, weightDecay: 0 };
     return sgdUpdate(param, grad, slots.momentum_buffer ?? null, hyper, h);

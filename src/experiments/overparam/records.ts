@@ -41,8 +41,14 @@ export interface RunRecord {
   curve: [number, number][];
 }
 
+/** Weights in any precision (the records read f32 ones; tests also pass float64 ones). */
+export interface WeightsLike {
+  W: readonly ArrayLike<number>[];
+  v: ArrayLike<number>;
+}
+
 /** Pre-activations z_l [n, m] of every layer and the outputs f [n], in float64. */
-export function forwardCpu(w: MemberWeights, shape: NetShape, data: SphereData): { z: Float64Array[]; f: Float64Array } {
+export function forwardCpu(w: WeightsLike, shape: NetShape, data: SphereData): { z: Float64Array[]; f: Float64Array } {
   const { n } = data;
   let h: Float64Array = Float64Array.from(data.x);
   const z: Float64Array[] = [];
