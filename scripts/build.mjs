@@ -14,7 +14,7 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', bench: 'bench/main.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', bench: 'bench/main.ts', 'fhe-bench': 'bench/fhe-main.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
 });

@@ -88,3 +88,5 @@ export { residualMix } from './kernels/nn/residual-mix.js';
 export { gdGate, gdUpdate, gdAdvance, type MemberGdBuffers } from './kernels/nn/member-gd.js';
 export { experiment as normfreeExperiment, runNormfree, type NormfreeConfig, type NormfreeResult } from './experiments/normfree/index.js';
 export { experiment as overparamExperiment, runOverparam, type OverparamConfig, type OverparamResult } from './experiments/overparam/index.js';
+export * as fhe from './fhe/index.js';
+export { glyphExperiment } from './experiments/glyph/index.js';

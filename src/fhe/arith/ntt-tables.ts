@@ -3,7 +3,7 @@
 // Inverse: Gentleman–Sande with ψ^-bitrev(i), and N^{-1} folded into its last stage.
 // Every twiddle carries its Shoup companion, so butterflies need one mulhi each.
 import { fail } from '../../device/errors.js';
-import { bitReverse, modInverse, modPow, primitiveRoot2N } from './bigint.js';
+import { bitReverse, modInverse, primitiveRoot2N } from './bigint.js';
 import { checkModulus, shoupCompanion } from './u32.js';
 
 export interface NttTables {
@@ -58,9 +58,4 @@ export function nttTables(q: number, n: number): NttTables {
     nInv, nInvShoup: shoupCompanion(nInv, q),
     lastInv, lastInvShoup: shoupCompanion(lastInv, q),
   };
-}
-
-/** ψ^e mod q for the tables' ψ (used to name the evaluation point of each NTT output). */
-export function psiPower(t: NttTables, e: number): bigint {
-  return modPow(t.psi, BigInt(e), BigInt(t.q));
 }

@@ -40,8 +40,8 @@ export class BatchEncoder {
     const T = BigInt(this.t);
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
-      evals[this.slotToNtt[i]!] = typeof v === 'bigint' ? Number(mod(v, T)) : ((v % this.t) + this.t) % this.t;
       if (typeof v === 'number' && !Number.isSafeInteger(v)) fail(`encode: slot ${i} = ${v} is not an integer`);
+      evals[this.slotToNtt[i]!] = typeof v === 'bigint' ? Number(mod(v, T)) : ((v % this.t) + this.t) % this.t;
     }
     nttInverse(evals, this.tables);
     return evals;

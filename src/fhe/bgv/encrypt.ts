@@ -84,7 +84,8 @@ export function decodeRaw(ctx: BgvContext, raw: readonly bigint[][], factor: big
 
 /**
  * The noise budget in bits: log2(Q_l / 2) − log2 max |c0 + c1·s mod Q_l| over all coefficients
- * of all rows (centered). Decryption is correct while it is positive.
+ * of all rows (centered). It never goes below 0: once noise has wrapped around Q the centered
+ * values fill (−Q/2, Q/2] and the budget reads ≈ 0; a few bits left means decryption is right.
  */
 export function rawBudget(ctx: BgvContext, raw: readonly bigint[][], level: number): number {
   let max = 1n;

@@ -33,9 +33,3 @@ export function rowGrid(groupsPerRow: number, rows: number): [number, number, nu
 export function elementGrid(rows: number, n: number): [number, number, number] {
   return grid1d(rows * n);
 }
-
-export function sameLeading(a: Tensor, b: Tensor, what: string): void {
-  if (a.rank !== b.rank || a.shape.some((d, i) => d !== b.shape[i])) {
-    fail(`${what}: shapes ${fmt(a.shape)} and ${fmt(b.shape)} must match`);
-  }
-}

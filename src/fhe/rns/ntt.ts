@@ -19,10 +19,10 @@ const KERNELS = {
 };
 
 /** Largest tile held in workgroup memory: 4096 u32 = 16 KiB, WebGPU's default limit. */
-export const NTT_MAX_TILE = 4096;
+const NTT_MAX_TILE = 4096;
 const WG = 256;
 
-export interface NttRun {
+interface NttRun {
   ring: RnsContext;
   inverse: boolean;
   rows: number;
@@ -34,15 +34,15 @@ export interface NttRun {
   tmp: () => BufferRef;
 }
 
-/** Emits the dispatches of one transform: used by the ntt op and by ops that transform internally. */
-export function encodeNtt(ctx: LowerCtx, run: NttRun): void {
+/** Emits the dispatches of one transform (ping-ponging between dst and a temporary). */
+function encodeNtt(ctx: LowerCtx, run: NttRun): void {
   const { ring, rows, k, base } = run;
   const n = ring.n;
   const tile = Math.min(n, NTT_MAX_TILE);
   const logTile = Math.log2(tile);
   const wg = Math.min(WG, tile / 2);
-  const global: number[] = [];
-  for (let logT = logTile; logT < ring.logN; logT++) global.push(logT);
+  // Spans t >= tile need global-memory stages (log2 t listed from small to large).
+  const global = Array.from({ length: ring.logN - logTile }, (_, i) => logTile + i);
   // Forward: wide spans first (global), then the tile; inverse: the reverse.
   const passes: (number | 'local')[] = run.inverse ? ['local', ...global] : [...global.reverse(), 'local'];
   const tables = run.inverse ? ring.inverseTwiddles : ring.forwardTwiddles;

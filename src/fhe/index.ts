@@ -1,0 +1,35 @@
+// gradwgsl's lattice cryptography: u32 modular arithmetic and the negacyclic NTT (arith, CPU
+// twins and BigInt-exact tables), RNS polynomials on the GPU (rns), RLWE ciphertext kernels and
+// key switching (rlwe), and the BGV scheme with batching (bgv). Exported as one namespace,
+// since evaluator names (add, sub, ...) mirror the tensor ops.
+export { RnsContext } from './rns/context.js';
+export { ntt, intt } from './rns/ntt.js';
+export { polyAdd, polySub, polyMul, polyBinary, mulConstant, toMontgomery, negate, type RowMap } from './rns/poly.js';
+export { selectParts, selectLimb, leadingLimbs, gatherBatch, liftSigned, liftCentered, decompose, modDown } from './rns/basis.js';
+export { automorph } from './rns/automorph.js';
+export {
+  encryptSymmetric as rlweEncryptSymmetric, encryptPublic as rlweEncryptPublic, decryptDot, tensorProduct, addParts,
+  linearCombine, keyInnerProduct, gadgetMessages,
+} from './rlwe/ops.js';
+export { keySwitch, generateKeySwitchKey, uniformPolys, gaussianPolys } from './rlwe/keyswitch.js';
+export { sampleUniform, sampleTernary, sampleGaussian, randomWords, ERROR_SIGMA, ERROR_BOUND } from './rlwe/sampling.js';
+
+export { BgvContext, CIPHERTEXT_BASE } from './bgv/context.js';
+export {
+  validateParameters, GLYPH_PARAMETERS, GLYPH_PRIMES, HE_STANDARD_MAX_LOG_QP,
+  type BgvParameters, type ValidatedParameters, type SecurityLevel,
+} from './bgv/params.js';
+export { Ciphertext, Plaintext } from './bgv/ciphertext.js';
+export { BatchEncoder, rowRotationElement, rowSwapElement } from './bgv/encoder.js';
+export {
+  SecretKey, PublicKey, RelinKey, GaloisKeys, generateSecretKey, generatePublicKey, generateRelinKey, generateGaloisKeys,
+} from './bgv/keys.js';
+export {
+  encryptPublic, encryptSymmetric, decrypt, decryptSigned, decryptRaw, decodeRaw, rawBudget, noiseBudget, liftPlaintext,
+} from './bgv/encrypt.js';
+export * as evaluator from './bgv/evaluator.js';
+export { serialize, deserialize, type Transferable } from './bgv/serialize.js';
+
+export { nttTables, type NttTables } from './arith/ntt-tables.js';
+export { nttForward, nttInverse } from './arith/ntt-cpu.js';
+export { mulhi, montMul, shoupMul, shoupCompanion, montgomeryNegInverse, addMod, subMod } from './arith/u32.js';
