@@ -1,10 +1,16 @@
 // Shared by every GEMM kernel: c[b] = act(op(a[b]) · op(b[b]) + bias) with op(x) = xᵀ when the
 // TRANS_ flag is set. Shapes live in uniforms, so one pipeline serves every size and batch.
+// Backward GEMMs may also read one operand through an activation's derivative (GRAD_ACT): that
+// operand is an output gradient g, used as g ⊙ act'(y) with y (the activation's output, stored
+// like the operand) read at the same index, so the gradient through the activation is never
+// written to memory by a dispatch of its own.
 
 override TRANS_A: bool = false; // a is stored [K, M] (else [M, K])
 override TRANS_B: bool = false; // b is stored [N, K] (else [K, N])
 override HAS_BIAS: bool = false; // add bias[n] to every row of c
 override ACT: u32 = 0u; // 0 none, 1 relu, 2 tanh, 3 sigmoid
+override GRAD_ACT: u32 = 0u; // codes as ACT: the activation whose derivative scales an operand
+override GRAD_ON_B: bool = false; // that operand is b (else a)
 
 struct Params {
   m: u32,
@@ -29,5 +35,16 @@ fn activate(v: vec4<f32>) -> vec4<f32> {
     // Written to stay finite for large |v| of either sign.
     case 3u: { return select(exp(v) / (1.0 + exp(v)), 1.0 / (1.0 + exp(-v)), v >= vec4(0.0)); }
     default: { return v; }
+  }
+}
+
+// g ⊙ act'(y) for the GRAD_ACT activation, written from its output y as the unfused ops did
+// (reluGrad's select, g·(1 − y²), g·(y·(1 − y))), so fused and unfused gradients agree.
+fn through_activation(g: vec4<f32>, y: vec4<f32>) -> vec4<f32> {
+  switch GRAD_ACT {
+    case 1u: { return select(vec4(0.0), g, y > vec4(0.0)); }
+    case 2u: { return g * (1.0 - y * y); }
+    case 3u: { return g * (y * (1.0 - y)); }
+    default: { return g; }
   }
 }

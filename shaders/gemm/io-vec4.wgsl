@@ -7,11 +7,17 @@
 @group(0) @binding(2) var<storage, read> bias: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> c: array<vec4<f32>>;
 @group(0) @binding(4) var<uniform> p: Params;
+// The activation output for GRAD_ACT, stored like the operand it scales (else a stand-in).
+@group(0) @binding(5) var<storage, read> y: array<vec4<f32>>;
 
 fn load_a4(batch: u32, row: u32, col: u32) -> vec4<f32> {
   let d = dims_a(p);
   if (row < d.x && col < d.y) {
-    return a[(batch * p.a_batch + row * d.y + col) / 4u];
+    let at = (batch * p.a_batch + row * d.y + col) / 4u;
+    if (GRAD_ACT != 0u && !GRAD_ON_B) {
+      return through_activation(a[at], y[at]);
+    }
+    return a[at];
   }
   return vec4(0.0);
 }
@@ -19,7 +25,11 @@ fn load_a4(batch: u32, row: u32, col: u32) -> vec4<f32> {
 fn load_b4(batch: u32, row: u32, col: u32) -> vec4<f32> {
   let d = dims_b(p);
   if (row < d.x && col < d.y) {
-    return b[(batch * p.b_batch + row * d.y + col) / 4u];
+    let at = (batch * p.b_batch + row * d.y + col) / 4u;
+    if (GRAD_ACT != 0u && GRAD_ON_B) {
+      return through_activation(b[at], y[at]);
+    }
+    return b[at];
   }
   return vec4(0.0);
 }

@@ -1,14 +1,19 @@
 // One thread per output element, a plain dot product over K: the oracle the faster kernels are
-// tested against, and the fallback. Concatenated after common.wgsl and io-scalar.wgsl.
+// tested against, and the kernel for tiny and matrix-vector outputs. Threads run along the
+// flattened [M, N] output (consecutive threads, consecutive n), so an output of one row or one
+// column keeps every thread of a workgroup busy. Concatenated after common.wgsl and io-scalar.wgsl.
 
-@compute @workgroup_size(16, 16, 1)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let n = gid.x;
-  let m = gid.y;
+override WG: u32 = 64u;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let t = gid.x + gid.y * nwg.x * WG;
   let batch = gid.z;
-  if (m >= p.m || n >= p.n) {
+  if (t >= p.m * p.n) {
     return;
   }
+  let m = t / p.n;
+  let n = t % p.n;
   // Element strides of the logical A[m, k] and B[k, n] in their stored layouts.
   let sa = select(vec2(p.k, 1u), vec2(1u, p.m), TRANS_A);
   let sb = select(vec2(p.n, 1u), vec2(1u, p.k), TRANS_B);
@@ -16,7 +21,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let b0 = batch * p.b_batch + n * sb.y;
   var acc = 0.0;
   for (var k = 0u; k < p.k; k++) {
-    acc = fma(a[a0 + k * sa.y], b[b0 + k * sb.x], acc);
+    acc = fma(a_at(a0 + k * sa.y), b_at(b0 + k * sb.x), acc);
   }
   if (HAS_BIAS) {
     acc += bias[n];

@@ -1,6 +1,8 @@
 // Fused softmax + cross-entropy over rows of logits [rows, cols] with u32 labels [rows].
-// Needs row-lse.wgsl before it. One thread per row: no barriers, and each thread reads its
-// row from cache for the max, sum and gradient passes.
+// Needs row-lse.wgsl and shaders/linalg/workgroup-sum.wgsl before it. One thread per row: no
+// barriers, and each thread reads its row from cache for the max, sum and gradient passes.
+// `forward_total` also reduces the batch, in one workgroup, for batches small enough that one
+// dispatch beats two (see src/kernels/loss/reduction.ts).
 //
 // A label outside [0, cols) is never used as an index: that row's loss and gradient are a
 // quiet NaN, so a bad label poisons the batch loss loudly instead of reading another row's
@@ -11,6 +13,12 @@ override WG: u32 = 64u;
 struct Shape {
   rows: u32,
   cols: u32,
+}
+
+struct TotalParams {
+  rows: u32,
+  cols: u32,
+  scale: f32, // 1/rows for 'mean', 1 for 'sum'
 }
 
 struct GradParams {
@@ -29,25 +37,42 @@ struct GradParams {
 @group(0) @binding(4) var<storage, read> g: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(6) var<uniform> gp: GradParams;
+@group(0) @binding(7) var<uniform> tp: TotalParams;
 
 fn bad_label(y: u32) -> f32 {
   return bitcast<f32>(0x7fc00000u | y);
 }
 
-// loss[r] = -log softmax(x[r])[labels[r]]
+// -log softmax(x[r])[labels[r]]
+fn row_loss(r: u32, cols: u32) -> f32 {
+  let y = labels[r];
+  if (y >= cols) {
+    return bad_label(y);
+  }
+  let base = r * cols;
+  return -log_softmax_of(x[base + y], row_lse(base, cols, 1u));
+}
+
 @compute @workgroup_size(WG)
 fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let r = gid.x + gid.y * nwg.x * WG;
-  if (r >= shape.rows) {
-    return;
+  if (r < shape.rows) {
+    loss[r] = row_loss(r, shape.cols);
   }
-  let y = labels[r];
-  if (y >= shape.cols) {
-    loss[r] = bad_label(y);
-    return;
+}
+
+// loss[0] = scale · Σ_r row_loss(r): each thread sums rows lid, lid + SUM_WG, … in order, then
+// a fixed tree adds the threads' sums, so the result is deterministic.
+@compute @workgroup_size(SUM_WG)
+fn forward_total(@builtin(local_invocation_index) lid: u32) {
+  var acc = 0.0;
+  for (var r = lid; r < tp.rows; r += SUM_WG) {
+    acc += row_loss(r, tp.cols);
   }
-  let base = r * shape.cols;
-  loss[r] = -log_softmax_of(x[base + y], row_lse(base, shape.cols, 1u));
+  let total = workgroup_sum4(lid, vec4(acc, 0.0, 0.0, 0.0)).x;
+  if (lid == 0u) {
+    loss[0] = total * tp.scale;
+  }
 }
 
 // dx[r, j] = (softmax(x[r])[j] - [j == labels[r]]) * g_r, the softmax recomputed from x.

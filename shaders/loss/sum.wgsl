@@ -1,4 +1,5 @@
-// out[0] = scale * Σ x[0..n): the reduction step of every loss ('mean' and 'sum') and of
+// out[0] = scale * Σ x[0..n): the reduction step of the losses ('mean' and 'sum') that do not
+// total their own terms, or have too many to (src/kernels/loss/reduction.ts), and of
 // countCorrect. One workgroup: strided partial sums (coalesced reads), then a tree in
 // workgroup memory. The order is fixed, so the result is deterministic.
 

@@ -2,8 +2,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/graph/compile.js';
 import { chooseGemmVariant, forceGemmVariant, GEMM_VARIANTS, type Activation } from '../../src/kernels/gemm/kernels.js';
 import { linear } from '../../src/kernels/gemm/linear.js';
-import { gemm, matmul } from '../../src/kernels/gemm/matmul.js';
+import { gemm, gemmThroughActivation, matmul } from '../../src/kernels/gemm/matmul.js';
 import { tensor } from '../../src/tensor/create.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
 import { gradcheck } from '../gradcheck.js';
 import { gpu, randomArray, relError } from '../setup.js';
 
@@ -46,7 +47,7 @@ function shapes(c: Case) {
 }
 
 /** act(op(a)·op(b) + bias) in float64, read straight from the stored layouts. */
-function reference(c: Case, a: Float32Array, b: Float32Array, bias: Float32Array | null): Float64Array {
+function reference(c: Case, a: ArrayLike<number>, b: ArrayLike<number>, bias: Float32Array | null): Float64Array {
   const { m, n, k } = c;
   const batch = c.batch ?? 1;
   const out = new Float64Array(batch * m * n);
@@ -139,6 +140,57 @@ describe.each(GEMM_VARIANTS)('GEMM variant %s against float64', (variant) => {
   });
 });
 
+// Backward GEMMs read the output gradient g through the activation's derivative, act'(y) from
+// the activation's output y: relu 1[y > 0], tanh 1 − y², sigmoid y(1 − y).
+const DERIVATIVES: Record<Activation, (y: number) => number> = {
+  none: () => 1,
+  relu: (y) => (y > 0 ? 1 : 0),
+  tanh: (y) => 1 - y * y,
+  sigmoid: (y) => y * (1 - y),
+};
+
+interface ThroughCase extends Case {
+  through: Activation;
+  operand: 'a' | 'b';
+}
+
+/** Runs gemmThroughActivation on the GPU; the float64 reference scales the operand first. */
+async function throughError(c: ThroughCase, seed = 11): Promise<number> {
+  const s = shapes(c);
+  const a = randomArray(s.a.reduce((x, y) => x * y, 1), seed);
+  const b = randomArray(s.b.reduce((x, y) => x * y, 1), seed + 1);
+  const g = c.operand === 'a' ? a : b;
+  // Outputs the activation can produce: half of relu's masked, sigmoid's in (0, 1).
+  const y = randomArray(g.length, seed + 2, c.through === 'sigmoid' ? 0 : -1, 1);
+  const scaled = Float64Array.from(g, (v, i) => v * DERIVATIVES[c.through](y[i]!));
+  const out = gemmThroughActivation(tensor(a, s.a), tensor(b, s.b), tensor(y, c.operand === 'a' ? s.a : s.b), {
+    transposeA: !!c.tA,
+    transposeB: !!c.tB,
+    activation: 'none',
+    caller: 'test',
+    through: { activation: c.through, operand: c.operand },
+  });
+  expect([...out.shape]).toEqual(s.out);
+  const ref = c.operand === 'a' ? reference(c, scaled, b, null) : reference(c, a, scaled, null);
+  return relError(await out.data(), ref);
+}
+
+describe.each(GEMM_VARIANTS)('GEMM variant %s reading an operand through an activation derivative', (variant) => {
+  // Both operands, every activation, odd (scalar) and aligned (vec4) shapes, a batch with a
+  // shared b, and the [N, 1] shape of a bias gradient (a column sum against a ones vector).
+  it('matches float64 with the operand scaled first', async () => {
+    forceGemmVariant(variant);
+    const cases: ThroughCase[] = [
+      { m: 33, n: 7, k: 65, tB: true, through: 'relu', operand: 'a' },
+      { batch: 2, m: 12, n: 8, k: 20, broadcastB: true, tA: true, through: 'relu', operand: 'a' },
+      { m: 65, n: 33, k: 7, tA: true, tB: true, through: 'tanh', operand: 'b' },
+      { m: 12, n: 36, k: 20, through: 'sigmoid', operand: 'b' },
+      { m: 65, n: 1, k: 33, tA: true, through: 'relu', operand: 'a' },
+    ];
+    for (const c of cases) expect(await throughError(c), JSON.stringify(c)).toBeLessThan(F32_GEMM);
+  });
+});
+
 describe('GEMM variant choice', () => {
   it('picks naive for tiny outputs, small tiles for few or mostly empty big tiles, big tiles otherwise', () => {
     expect(chooseGemmVariant({ batch: 1, m: 1, n: 10, k: 784 })).toBe('naive');
@@ -147,6 +199,9 @@ describe('GEMM variant choice', () => {
     expect(chooseGemmVariant({ batch: 1, m: 128, n: 128, k: 128 })).toBe('tiled');
     expect(chooseGemmVariant({ batch: 1, m: 784, n: 256, k: 128 })).toBe('tiled');
     expect(chooseGemmVariant({ batch: 8, m: 64, n: 64, k: 64 })).toBe('tiled');
+    // Matrix-vector products (a bias gradient: N = 1) keep one thread per output busy.
+    expect(chooseGemmVariant({ batch: 1, m: 256, n: 1, k: 128 })).toBe('naive');
+    expect(chooseGemmVariant({ batch: 1, m: 1, n: 1024, k: 512 })).toBe('naive');
     forceGemmVariant('naive');
     expect(chooseGemmVariant({ batch: 1, m: 512, n: 512, k: 512 })).toBe('naive');
     expect(() => forceGemmVariant('fast' as never)).toThrow(/unknown variant 'fast'/);
@@ -189,7 +244,79 @@ describe('GEMM gradients', () => {
       });
     }
     await gradcheck(([x, w]) => linear(x!, w!), [arg([2, 5, 6], 10), arg([3, 6], 11)]);
+    // [B, T, in] input: the weight and bias gradients sum over the stacked B·T rows.
+    await gradcheck(([x, w, b]) => linear(x!, w!, b!, 'relu'), [arg([2, 5, 6], 12), arg([3, 6], 13), arg([3], 14)], { eps: 1e-3 });
   });
+
+  // The activation's derivative reaches whichever operand the gradient is, in every layout.
+  it('gemm with an activation, every transpose combination, batched and with b shared', async () => {
+    for (const { tA, tB } of TRANSPOSES) {
+      const fn = (act: Activation) => ([a, b]: Tensor[]) => gemm(a!, b!, { transposeA: tA, transposeB: tB, activation: act, caller: 'test' });
+      await gradcheck(fn('tanh'), [arg(tA ? [5, 3] : [3, 5], 15), arg(tB ? [4, 5] : [5, 4], 16)]);
+      await gradcheck(fn('sigmoid'), [arg(tA ? [2, 5, 3] : [2, 3, 5], 17), arg(tB ? [4, 5] : [5, 4], 18)]);
+    }
+  });
+});
+
+describe('linear backward through an activation', () => {
+  // y = relu(x·wᵀ + bias), seeded with a random output gradient r: dz = r ⊙ 1[y > 0],
+  // dx = dz·w, dw = dzᵀ·x, dbias = Σ_rows dz, in float64.
+  function referenceGrads(x: Float32Array, w: Float32Array, bias: Float32Array, r: Float32Array, rows: number, inF: number, outF: number) {
+    const dz = new Float64Array(rows * outF);
+    for (let i = 0; i < rows; i++) {
+      for (let o = 0; o < outF; o++) {
+        let z = bias[o]!;
+        for (let k = 0; k < inF; k++) z += x[i * inF + k]! * w[o * inF + k]!;
+        dz[i * outF + o] = z > 0 ? r[i * outF + o]! : 0;
+      }
+    }
+    const dx = new Float64Array(rows * inF);
+    const dw = new Float64Array(outF * inF);
+    const db = new Float64Array(outF);
+    for (let i = 0; i < rows; i++) {
+      for (let o = 0; o < outF; o++) {
+        const d = dz[i * outF + o]!;
+        db[o] += d;
+        for (let k = 0; k < inF; k++) {
+          dx[i * inF + k] += d * w[o * inF + k]!;
+          dw[o * inF + k] += d * x[i * inF + k]!;
+        }
+      }
+    }
+    return { dx, dw, db };
+  }
+
+  // Up to 2047 rows the GEMMs read the gradient through relu (no dispatch of its own; the bias
+  // gradient is a GEMM with a ones vector); from 2048 rows and few columns it is materialised
+  // once so reduce sums the long bias columns in two passes. Both must give the same gradients.
+  for (const rows of [37, 2049]) {
+    it(`matches float64 for ${rows} rows, ${rows < 2048 ? 'fused into the GEMMs' : 'materialised for the bias sum'}`, async () => {
+      const [inF, outF] = [9, 5];
+      const x = randomArray(rows * inF, 21);
+      const w = randomArray(outF * inF, 22);
+      const bias = randomArray(outF, 23, -0.5, 0.5);
+      const r = randomArray(rows * outF, 24, 0.5, 1.5);
+      const wt = tensor(w, [outF, inF]).trainable();
+      const bt = tensor(bias, [outF]).trainable();
+      const step = await compile({ x: { shape: [rows, inF] }, r: { shape: [rows, outF] } }, ({ x: xt, r: rt }) => {
+        const xs = xt!;
+        const y = gemm(xs, wt, { transposeA: false, transposeB: true, activation: 'relu', caller: 'test' }, bt);
+        y.backward(rt!);
+        return { dw: wt.grad!, db: bt.grad! };
+      });
+      const kernels = step.plan.dispatches.map((d) => d.label);
+      expect(kernels.some((l) => l.includes('elementwise/binary'))).toBe(rows >= 2048);
+      const out = await step.run({ x, r }, { read: ['dw', 'db'] });
+      const ref = referenceGrads(x, w, bias, r, rows, inF, outF);
+      expect(relError(out.dw!, ref.dw)).toBeLessThan(F32_GEMM);
+      expect(relError(out.db!, ref.db)).toBeLessThan(F32_GEMM);
+      step.dispose();
+      // The input gradient, eagerly (the trainable bias keeps the same path).
+      const xt = tensor(x, [rows, inF]).trainable();
+      linear(xt, tensor(w, [outF, inF]), tensor(bias, [outF]).trainable(), 'relu').backward(tensor(r, [rows, outF]));
+      expect(relError(await xt.grad!.data(), ref.dx)).toBeLessThan(F32_GEMM);
+    });
+  }
 });
 
 describe('linear', () => {

@@ -3,7 +3,7 @@ import { compile } from '../../src/graph/compile.js';
 import { argmax, countCorrect } from '../../src/kernels/loss/argmax.js';
 import { softmaxCrossEntropy } from '../../src/kernels/loss/cross-entropy.js';
 import { mseLoss, sigmoidBce } from '../../src/kernels/loss/pointwise.js';
-import type { Reduction } from '../../src/kernels/loss/reduction.js';
+import { ONE_DISPATCH_TERMS, type Reduction } from '../../src/kernels/loss/reduction.js';
 import { logSoftmax, softmax } from '../../src/kernels/loss/softmax.js';
 import { tensor } from '../../src/tensor/create.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
@@ -191,6 +191,37 @@ describe('softmaxCrossEntropy', () => {
     expect(relError(out.grad!, crossEntropyGradRef(x, y, C, () => 1 / B))).toBeLessThan(F32_LOSS);
     const pred = argmaxRef(x, B, C);
     expect(out.hits![0]).toBe(pred.filter((p, r) => p === y[r]).length);
+    step.dispose();
+  });
+
+  // Up to ONE_DISPATCH_TERMS rows one workgroup computes and totals the losses (one dispatch);
+  // past it the rows spread over many workgroups and loss/sum adds them. Both sides of the edge.
+  // Rows of more than 1024 classes always take two dispatches (the last case).
+  it('mean and sum match float64 for batches on both sides of the one-dispatch limit', async () => {
+    const sizes: [number, number][] = [[ONE_DISPATCH_TERMS - 1, 10], [ONE_DISPATCH_TERMS, 10], [ONE_DISPATCH_TERMS + 1, 10], [4 * ONE_DISPATCH_TERMS + 3, 10], [65, 1025]];
+    for (const [B, C] of sizes) {
+      const x = randomArray(B * C, B + 5, -4, 4);
+      const y = labelsFor(B, C, B + 6);
+      const terms = crossEntropyRef(x, y, C);
+      for (const reduction of ['mean', 'sum'] as const) {
+        const out = await softmaxCrossEntropy(tensor(x, [B, C]), u32(y), reduction).data();
+        expect(relError(out, reduce(terms, reduction)), `B=${B} C=${C} ${reduction}`).toBeLessThan(F32_LOSS);
+      }
+    }
+  });
+
+  it('is one dispatch for a batch of 128, the same value every run, and NaN for a bad label', async () => {
+    const [B, C] = [128, 10];
+    const x = randomArray(B * C, 301, -4, 4);
+    const y = labelsFor(B, C, 302);
+    const step = await compile({ y: { shape: [B], dtype: 'u32' } }, ({ y: labels }) => ({ loss: softmaxCrossEntropy(tensor(x, [B, C]), labels!) }));
+    expect(step.dispatchCount).toBe(1);
+    const first = (await step.run({ y }, { read: ['loss'] })).loss![0]!;
+    expect(relError([first], reduce(crossEntropyRef(x, y, C), 'mean'))).toBeLessThan(F32_LOSS);
+    expect((await step.run({ y }, { read: ['loss'] })).loss![0]).toBe(first);
+    const bad = Uint32Array.from(y);
+    bad[B - 1] = C;
+    expect((await step.run({ y: bad }, { read: ['loss'] })).loss![0]).toBeNaN();
     step.dispose();
   });
 

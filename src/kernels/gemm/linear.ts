@@ -1,6 +1,6 @@
 // linear: y = act(x·wᵀ + bias) with PyTorch's weight layout, one fused GEMM dispatch forward.
-// Its gradient comes from the GEMM op: the activation derivative from y, then dX = g'·w,
-// dW = g'ᵀ·x and dbias = the column sums of g'.
+// Its gradient comes from the GEMM op: with g' = g ⊙ act'(y), dX = g'·w, dW = g'ᵀ·x and
+// dbias = the column sums of g' (g'ᵀ·1), three GEMMs that each apply act'(y) as they load g.
 import { fail } from '../../device/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { fmt } from '../../tensor/shape.js';

@@ -1,5 +1,6 @@
 // Fused softmax + cross-entropy over logits [batch, classes] and u32 labels [batch]:
-// shaders/loss/cross-entropy.wgsl (with the shared row-lse.wgsl).
+// shaders/loss/cross-entropy.wgsl (with the shared row-lse.wgsl and workgroup-sum.wgsl).
+import workgroupSum from '../../../shaders/linalg/workgroup-sum.wgsl';
 import rowLse from '../../../shaders/loss/row-lse.wgsl';
 import source from '../../../shaders/loss/cross-entropy.wgsl';
 import type { OpDef } from '../../graph/op.js';
@@ -9,9 +10,16 @@ import { Kernel } from '../kernel.js';
 import { checkLabels } from './labels.js';
 import { checkReduction, gradTerms, lowerReduced, reducedShape, type Reduction } from './reduction.js';
 
-const forward = new Kernel({ name: 'loss/cross-entropy', source: [rowLse, source], entry: 'forward' });
-const backward = new Kernel({ name: 'loss/cross-entropy-grad', source: [rowLse, source], entry: 'backward' });
+const sources = [rowLse, workgroupSum, source];
+const forward = new Kernel({ name: 'loss/cross-entropy', source: sources, entry: 'forward' });
+const forwardTotal = new Kernel({ name: 'loss/cross-entropy-total', source: sources, entry: 'forward_total' });
+const backward = new Kernel({ name: 'loss/cross-entropy-grad', source: sources, entry: 'backward' });
 const ROW_WG = forward.defaultWorkgroupSize[0];
+/**
+ * Rows up to this long may be totalled in one workgroup (reduction.ts): a thread's few rows
+ * then cost less than a second dispatch. Longer rows (vocabularies) keep one row per thread.
+ */
+const TOTAL_MAX_CLASSES = 1024;
 
 interface Attrs {
   reduction: Reduction;
@@ -40,13 +48,16 @@ const crossEntropyOp: OpDef<Attrs> = {
   },
   lower(ctx, { inputs: [logits, labels], attrs }) {
     const [rows, cols] = logits!.shape as [number, number];
-    lowerReduced(ctx, attrs.reduction, rows, (loss) =>
-      ctx.dispatch({
-        kernel: forward,
-        bind: { x: ctx.ref(logits!), labels: ctx.ref(labels!), loss },
-        uniforms: { rows, cols },
-        workgroups: grid1d(rows, ROW_WG),
-      }),
+    const x = ctx.ref(logits!);
+    const y = ctx.ref(labels!);
+    lowerReduced(
+      ctx,
+      attrs.reduction,
+      rows,
+      (loss) => ctx.dispatch({ kernel: forward, bind: { x, labels: y, loss }, uniforms: { rows, cols }, workgroups: grid1d(rows, ROW_WG) }),
+      cols <= TOTAL_MAX_CLASSES
+        ? (loss, scale) => ctx.dispatch({ kernel: forwardTotal, bind: { x, labels: y, loss }, uniforms: { rows, cols, scale }, workgroups: 1 })
+        : undefined,
     );
   },
   backward: (g, { inputs: [logits, labels], attrs }) => [apply(crossEntropyGradOp, [logits!, labels!, g], attrs), null],

@@ -1,7 +1,8 @@
 // How a loss's terms (one per row or per element) become its output, shared by every loss:
 // 'none' writes the terms as the output; 'sum' and 'mean' write them to a scratch buffer
-// and reduce it with one more dispatch (shaders/loss/sum.wgsl). Backward kernels receive the
-// output gradient for term i as g[i * g_stride] * scale.
+// and reduce it with one more dispatch (shaders/loss/sum.wgsl), or, for a loss whose kernel
+// can also total its terms in one workgroup, in that one dispatch when there are few terms.
+// Backward kernels receive the output gradient for term i as g[i * g_stride] * scale.
 import source from '../../../shaders/loss/sum.wgsl';
 import { fail } from '../../device/errors.js';
 import type { BufferRef } from '../../graph/dispatch.js';
@@ -24,20 +25,37 @@ export function reducedShape(reduction: Reduction, terms: readonly number[]): re
   return reduction === 'none' ? terms : [1];
 }
 
-/** Writes the `count` loss terms with `emit`, then reduces them into the output unless 'none'. */
-export function lowerReduced(ctx: LowerCtx, reduction: Reduction, count: number, emit: (terms: BufferRef) => void): void {
+/**
+ * Up to this many terms, a loss kernel that can total its own terms does so in one workgroup
+ * and one dispatch (each thread then computes at most 4 terms of a 64-thread workgroup: a
+ * training batch of up to 256). Past it, the terms spread over many workgroups and sum.wgsl
+ * adds them: a second dispatch, but all cores or SMs share the terms.
+ */
+export const ONE_DISPATCH_TERMS = 256;
+
+/**
+ * Writes the `count` loss terms with `emit`, then reduces them into the output unless 'none'.
+ * `emitTotal`, where the loss has it, writes scale · Σ terms to `out` in one dispatch.
+ */
+export function lowerReduced(
+  ctx: LowerCtx,
+  reduction: Reduction,
+  count: number,
+  emit: (terms: BufferRef) => void,
+  emitTotal?: (out: BufferRef, scale: number) => void,
+): void {
   if (reduction === 'none') {
     emit(ctx.out);
     return;
   }
+  const scale = reduction === 'mean' ? 1 / count : 1;
+  if (emitTotal && count <= ONE_DISPATCH_TERMS) {
+    emitTotal(ctx.out, scale);
+    return;
+  }
   const terms = ctx.scratch(count * 4);
   emit(terms);
-  ctx.dispatch({
-    kernel: sumKernel,
-    bind: { x: terms, out: ctx.out },
-    uniforms: { n: count, scale: reduction === 'mean' ? 1 / count : 1 },
-    workgroups: 1,
-  });
+  ctx.dispatch({ kernel: sumKernel, bind: { x: terms, out: ctx.out }, uniforms: { n: count, scale }, workgroups: 1 });
 }
 
 /** Uniforms telling a backward kernel how the output gradient reaches each of `count` terms. */

@@ -20,6 +20,11 @@ const kernel = new Kernel({ name: 'reduce/axis', source });
 const TWO_PASS_FROM = 2048;
 const TWO_PASS_BELOW = 1024;
 
+/** Whether a reduction of `len` values into each of `outputs` results runs as a single pass. */
+export function reducesInOnePass(len: number, outputs: number): boolean {
+  return outputs >= TWO_PASS_BELOW || len < TWO_PASS_FROM;
+}
+
 type ReduceKind = 'sum' | 'mean' | 'max' | 'min';
 const CODES = { sum: 0, mean: 0, max: 1, min: 2 } as const;
 
@@ -54,7 +59,7 @@ const reduceOp: OpDef<Attrs> = {
         uniforms: { outer, len: n, inner, chunk, scale: k },
         workgroups: grid1d(outer * Math.ceil(n / chunk) * inner, ELEMENTWISE_WG),
       });
-    if (outer * inner >= TWO_PASS_BELOW || len < TWO_PASS_FROM) {
+    if (reducesInOnePass(len, outer * inner)) {
       pass(ctx.ref(x!), ctx.out, len, len, scale);
       return;
     }
