@@ -7,6 +7,7 @@ interface Window {
   submits: number;
   pipelinesCreated: number;
   pipelinesUsed: Set<GPUComputePipeline>;
+  perKernel: Map<string, number>;
 }
 
 export interface CallCounts {
@@ -16,6 +17,8 @@ export interface CallCounts {
   pipelinesCreated: number;
   /** Distinct pipelines bound with setPipeline. */
   pipelinesUsed: number;
+  /** Dispatches by the label of the pipeline they ran (kernel or program name). */
+  perKernel: Record<string, number>;
 }
 
 let open: Window | null = null;
@@ -23,6 +26,7 @@ const adapterOfDevice = new WeakMap<GPUDevice, GPUAdapterInfo>();
 const deviceOfBuffer = new WeakMap<GPUBuffer, GPUDevice>();
 const destroyed = new WeakSet<GPUBuffer>();
 const alive = new Map<GPUDevice, number>();
+const boundPipeline = new WeakMap<GPUComputePassEncoder, GPUComputePipeline>();
 
 type Method = (this: unknown, ...args: never[]) => unknown;
 
@@ -47,11 +51,16 @@ export function instrumentDawn(globals: Record<string, { prototype: object }>): 
   wrap(g('GPUAdapter'), 'requestDevice', (adapter: GPUAdapter, pending: Promise<GPUDevice>) => {
     void pending.then((device) => adapterOfDevice.set(device, adapter.info), () => undefined);
   });
-  wrap(g('GPUComputePassEncoder'), 'dispatchWorkgroups', () => {
-    if (open) open.dispatches++;
+  wrap(g('GPUComputePassEncoder'), 'dispatchWorkgroups', (pass: GPUComputePassEncoder) => {
+    if (!open) return;
+    open.dispatches++;
+    const label = boundPipeline.get(pass)?.label || '(unlabelled)';
+    open.perKernel.set(label, (open.perKernel.get(label) ?? 0) + 1);
   });
-  wrap(g('GPUComputePassEncoder'), 'setPipeline', (_pass: unknown, _r: unknown, [pipeline]: GPUComputePipeline[]) => {
-    open?.pipelinesUsed.add(pipeline!);
+  wrap(g('GPUComputePassEncoder'), 'setPipeline', (pass: GPUComputePassEncoder, _r: unknown, [pipeline]: GPUComputePipeline[]) => {
+    if (!open) return;
+    open.pipelinesUsed.add(pipeline!);
+    boundPipeline.set(pass, pipeline!);
   });
   wrap(g('GPUQueue'), 'submit', () => {
     if (open) open.submits++;
@@ -88,15 +97,22 @@ export function buffersAlive(device: GPUDevice): number {
 /** Runs `fn` and counts the WebGPU calls made meanwhile; only one engine may run at a time. */
 export async function countCalls<T>(fn: () => Promise<T>): Promise<{ counts: CallCounts; result: T }> {
   if (open) throw new Error('bench: countCalls windows cannot nest');
-  const w: Window = { dispatches: 0, submits: 0, pipelinesCreated: 0, pipelinesUsed: new Set() };
+  const w: Window = { dispatches: 0, submits: 0, pipelinesCreated: 0, pipelinesUsed: new Set(), perKernel: new Map() };
   open = w;
   try {
     const result = await fn();
     return {
-      counts: { dispatches: w.dispatches, submits: w.submits, pipelinesCreated: w.pipelinesCreated, pipelinesUsed: w.pipelinesUsed.size },
+      counts: {
+        dispatches: w.dispatches,
+        submits: w.submits,
+        pipelinesCreated: w.pipelinesCreated,
+        pipelinesUsed: w.pipelinesUsed.size,
+        perKernel: Object.fromEntries([...w.perKernel].sort((a, b) => b[1] - a[1])),
+      },
       result,
     };
   } finally {
     open = null;
   }
 }
+

@@ -1,13 +1,13 @@
-// Times an async operation with the `benchmark` package (deferred mode): warm-up calls first
-// (pipeline compiles and first-touch costs stay out), then cycles until both the sample count
-// and the time budget are reached. Each sample is the mean time per call of one cycle.
+// Times async operations with the `benchmark` package (deferred mode). Each sample is the mean
+// time per call of one benchmark.js cycle. Engines are measured in alternating rounds (ours,
+// theirs, ours, ...) so that load from other jobs on a shared machine falls on both alike.
 import Benchmark from 'benchmark';
 
 export interface Timing {
   medianMs: number;
   meanMs: number;
   minMs: number;
-  /** Relative margin of error of the mean at 95%, in percent (benchmark.js's rme). */
+  /** Margin of error of the mean at 95% (normal approximation), in percent of the mean. */
   rmePct: number;
   samples: number;
   /** Timed calls in all (a cycle may call the operation several times). */
@@ -15,14 +15,22 @@ export interface Timing {
 }
 
 export interface MeasureOptions {
+  /** Untimed calls first: pipeline compiles and first-touch costs stay out. */
   warmup: number;
+  rounds: number;
+  /** Per engine and round. */
   minSamples: number;
-  /** Seconds of sampling to aim for (benchmark.js maxTime). */
+  /** Seconds of sampling per engine and round to aim for (benchmark.js maxTime). */
   maxTime: number;
 }
 
-export async function measure(name: string, op: () => Promise<unknown>, opts: MeasureOptions): Promise<Timing> {
-  for (let i = 0; i < opts.warmup; i++) await op();
+interface Samples {
+  ms: number[];
+  calls: number;
+}
+
+/** One benchmark.js run of `op`: its per-cycle samples in ms. */
+async function sample(name: string, op: () => Promise<unknown>, opts: MeasureOptions): Promise<Samples> {
   let calls = 0;
   let failure: unknown = null;
   const bench = new Benchmark(name, {
@@ -48,14 +56,34 @@ export async function measure(name: string, op: () => Promise<unknown>, opts: Me
   });
   if (failure) throw failure;
   if (bench.error) throw bench.error;
-  const sample = bench.stats.sample.map((s) => s * 1000);
-  if (!sample.length) throw new Error(`bench: ${name} produced no samples`);
+  return { ms: bench.stats.sample.map((s) => s * 1000), calls };
+}
+
+/** Measures each named operation in `opts.rounds` alternating rounds. */
+export async function measureAll<K extends string>(ops: Record<K, () => Promise<unknown>>, label: string, opts: MeasureOptions): Promise<Record<K, Timing>> {
+  const names = Object.keys(ops) as K[];
+  for (const k of names) for (let i = 0; i < opts.warmup; i++) await ops[k]();
+  const all = Object.fromEntries(names.map((k) => [k, { ms: [] as number[], calls: 0 }])) as Record<K, Samples>;
+  for (let r = 0; r < opts.rounds; r++) {
+    for (const k of names) {
+      const s = await sample(`${k} ${label}`, ops[k], opts);
+      all[k].ms.push(...s.ms);
+      all[k].calls += s.calls;
+    }
+  }
+  return Object.fromEntries(names.map((k) => [k, summarize(all[k])])) as Record<K, Timing>;
+}
+
+function summarize({ ms, calls }: Samples): Timing {
+  if (!ms.length) throw new Error('bench: no samples were taken');
+  const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
+  const variance = ms.length > 1 ? ms.reduce((a, b) => a + (b - mean) ** 2, 0) / (ms.length - 1) : 0;
   return {
-    medianMs: median(sample),
-    meanMs: bench.stats.mean * 1000,
-    minMs: Math.min(...sample),
-    rmePct: bench.stats.rme,
-    samples: sample.length,
+    medianMs: median(ms),
+    meanMs: mean,
+    minMs: Math.min(...ms),
+    rmePct: ((1.96 * Math.sqrt(variance / ms.length)) / mean) * 100,
+    samples: ms.length,
     calls,
   };
 }

@@ -2,7 +2,8 @@
 import type { MeasureOptions } from './measure.js';
 import type { EngineName } from './workload.js';
 
-export const CASES = ['first-step', 'cold-start', 'gemm', 'mlp-sgd', 'mlp-adam', 'cnn', 'buffers'] as const;
+/** In the order they run: first-step before anything else compiles a pipeline in this process. */
+export const CASES = ['first-step', 'first-step-process', 'buffers', 'gemm', 'mlp', 'cnn'] as const;
 export type CaseId = (typeof CASES)[number];
 
 export interface BenchOptions {
@@ -15,9 +16,10 @@ export interface BenchOptions {
   /** Training steps of the buffer-leak case. */
   steps: number;
   timing: MeasureOptions;
-  /** Write bench/results/<date>-<adapter>.json. */
+  /** Write <resultsDir>/<date>-<adapter>.json. */
   write: boolean;
-  /** Internal: this process is the cold-start child for one engine. */
+  resultsDir: string;
+  /** Internal: this process is a first-step child for one engine. */
   child: EngineName | null;
 }
 
@@ -25,7 +27,8 @@ export const USAGE = `usage: node dist/bench.mjs [--quick] [--cases ${CASES.join
   --quick     small sizes and few samples (a smoke run; writes no results file)
   --cases     run only these cases (default: all)
   --steps     training steps for the buffer-leak case (default 1000)
-  --no-write  do not write bench/results/<date>-<adapter>.json`;
+  --no-write  do not write the results file
+  --results-dir DIR  where <date>-<adapter>.json goes (default bench/results)`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const quick = argv.includes('--quick');
@@ -35,8 +38,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     gemm: quick ? [[64, 96, 80]] : [[256, 256, 256], [512, 512, 512], [1024, 1024, 1024], [128, 784, 256]],
     batch: quick ? 16 : 128,
     steps: quick ? 5 : 1000,
-    timing: quick ? { warmup: 1, minSamples: 2, maxTime: 0.1 } : { warmup: 2, minSamples: 7, maxTime: 5 },
+    timing: quick ? { warmup: 1, rounds: 1, minSamples: 3, maxTime: 0.1 } : { warmup: 2, rounds: 3, minSamples: 3, maxTime: 2 },
     write: !quick,
+    resultsDir: 'bench/results',
     child: null,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -48,6 +52,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     };
     if (arg === '--quick') continue;
     else if (arg === '--no-write') opts.write = false;
+    else if (arg === '--results-dir') opts.resultsDir = value();
     else if (arg === '--cases') opts.cases = value().split(',').map(caseId);
     else if (arg === '--steps') opts.steps = positiveInt(arg, value());
     else if (arg === '--child') opts.child = engineName(value());

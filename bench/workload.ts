@@ -1,7 +1,8 @@
 // What both engines are asked to do, and the interface each engine implements for the cases.
 // Data is random but seeded and identical for both engines.
 
-export type EngineName = 'gradwgsl' | 'tfjs';
+export const ENGINE_NAMES = ['gradwgsl', 'tfjs'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
 export type ModelKind = 'mlp' | 'cnn';
 export type OptimizerKind = 'sgd' | 'adam';
 

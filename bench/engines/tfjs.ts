@@ -43,12 +43,12 @@ function variables(tf: Tf, shapes: Record<string, number[]>): Record<string, TF.
     Object.entries(shapes).map(([name, shape]) => {
       const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
       const init = shape.length === 1 ? tf.zeros(shape) : tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed++);
-      return [name, tf.variable(init, true, name)];
+      return [name, tf.variable(init, true)];
     }),
   );
 }
 
-function model(tf: Tf, spec: TrainSpec): { params: Record<string, TF.Variable>; forward(x: TF.Tensor): TF.Tensor2D } {
+function model(tf: Tf, spec: TrainSpec): { params: Record<string, TF.Variable>; forward(x: TF.Tensor): TF.Tensor } {
   if (spec.model === 'mlp') {
     const p = variables(tf, { w1: [784, 256], b1: [256], w2: [256, 256], b2: [256], w3: [256, CLASSES], b3: [CLASSES] });
     return {
