@@ -14,6 +14,7 @@ type AnyExperiment = Experiment<any, any>;
 
 const EXPERIMENTS: Record<string, () => Promise<AnyExperiment>> = {
   fp8: async () => (await import('../experiments/fp8/index.js')).fp8Experiment,
+  kbfgs: async () => (await import('../experiments/kbfgs/index.js')).experiment,
   glyph: async () => (await import('../experiments/glyph/index.js')).glyphExperiment,
   gce: async () => (await import('../experiments/gce/index.js')).experiment,
   ctld: async () => (await import('../experiments/ctld/index.js')).experiment,
