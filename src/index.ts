@@ -80,7 +80,7 @@ export { SGLD, type SGLDOptions } from './optim/sgld.js';
 export { gceExperiment, type GceConfig, type GceResult } from './experiments/gce/experiment.js';
 export { ctldExperiment, type CtldConfig, type CtldResult } from './experiments/ctld/experiment.js';
 export { Centering, type CenteringOptions } from './nn/layers/centered.js';
-export { BatchNorm1d, type BatchNormLayerOptions } from './nn/layers/batchnorm.js';
+export { BatchNorm1d, BatchNorm2d, type BatchNormLayerOptions } from './nn/layers/batchnorm.js';
 export { ResidualMlpBlock, rescaleCoefficients, rescaledResidualBlock, plainResidualBlock, batchNormResidualBlock, type ResidualMlpOptions, type RescaledBlockOptions, type BranchBias } from './nn/layers/rescaled-residual.js';
 export { meanSquarePerStage } from './nn/probe.js';
 export { centeringBias, type CenteringBiasOptions } from './kernels/nn/centering.js';

@@ -37,3 +37,6 @@ export class BatchNorm1d extends Module {
     return batchNorm(x, this.gamma, this.beta, this.runningMean, this.runningVar, { ...this.options, training: this.training });
   }
 }
+
+/** The same layer used on [N, C, H, W] (PyTorch's name for it). */
+export { BatchNorm1d as BatchNorm2d };
