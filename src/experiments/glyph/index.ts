@@ -8,7 +8,8 @@ import { run } from './run.js';
 
 export { DEFAULT_CONFIG, QUICK_CONFIG, report, run };
 export type { GlyphConfig, GlyphResult, PhaseTimes } from './config.js';
-export { serverStep, trainOnEncrypted, type ServerModel, type ServerSchedule } from './server.js';
+export { readResults, serverStep, trainOnEncrypted, type ServerModel, type ServerSchedule } from './server.js';
+export type { ServerJob } from './server-process.js';
 
 export const glyphExperiment: Experiment<GlyphConfig, GlyphResult> = {
   name: 'glyph',

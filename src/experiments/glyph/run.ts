@@ -6,7 +6,7 @@ import { fail } from '../../device/errors.js';
 import { Ciphertext } from '../../fhe/bgv/ciphertext.js';
 import { BgvContext } from '../../fhe/bgv/context.js';
 import { generateSecretKey } from '../../fhe/bgv/keys.js';
-import { deserialize, serialize } from '../../fhe/bgv/serialize.js';
+import { serialize } from '../../fhe/bgv/serialize.js';
 import { runtime } from '../../graph/runtime.js';
 import { tensor } from '../../tensor/create.js';
 import type { ProgressFn } from '../experiment.js';
@@ -14,7 +14,7 @@ import { decryptTotals, encryptDataset, makeKeys, secretKeyWindows } from './cli
 import { DEFAULT_CONFIG, type GlyphConfig, type GlyphResult } from './config.js';
 import { CLASSES, loadGlyphData, thin } from './data.js';
 import { classSums, floatFeatures, integerFeatures, nearestCentroidAccuracy, publicModel } from './plain.js';
-import { serverStep } from './server.js';
+import { readResults, serverStep } from './server.js';
 
 const now = () => performance.now() / 1000;
 
@@ -80,9 +80,7 @@ export async function run(config: GlyphConfig = DEFAULT_CONFIG, progress?: Progr
 
     // Client: decryption.
     t0 = now();
-    const { items } = deserialize(server.results);
-    const chunks = Object.keys(items).filter((k) => k.startsWith('sums')).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4))).map((k) => items[k] as Ciphertext);
-    const countsCt = items.counts as Ciphertext;
+    const { sums: chunks, counts: countsCt } = readResults(server.results);
     times.transfer += now() - t0;
     t0 = now();
     let margin = Infinity;

@@ -40,6 +40,25 @@ export interface ServerResults {
 
 const now = () => performance.now() / 1000;
 
+/** The results as named items: `counts` and the batches `sums0`, `sums1`, ... */
+function resultItems(results: ServerResults): Record<string, Ciphertext> {
+  const named: Record<string, Ciphertext> = { counts: results.counts };
+  results.sums.forEach((ct, i) => (named[`sums${i}`] = ct));
+  return named;
+}
+
+/** Loads serialized results (client side) back into ciphertexts, batches in order. */
+export function readResults(bytes: Uint8Array): ServerResults {
+  const { items } = deserialize(bytes);
+  const batches = Object.keys(items).filter((k) => /^sums\d+$/.test(k)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+  const all = [...batches.map((k) => items[k]), items.counts];
+  if (!all.every((ct): ct is Ciphertext => ct instanceof Ciphertext)) {
+    for (const x of Object.values(items)) x.dispose();
+    return fail('readResults: the server results must hold ciphertexts counts, sums0, sums1, ...');
+  }
+  return { sums: all.slice(0, -1), counts: all[all.length - 1]! };
+}
+
 /** Runs the encrypted training step on a serialized upload; returns the serialized results. */
 export async function serverStep(upload: Uint8Array, model: ServerModel, schedule: ServerSchedule, progress?: ProgressFn): Promise<{ results: Uint8Array; times: ServerTimes }> {
   const { params, items } = deserialize(upload);
@@ -50,9 +69,7 @@ export async function serverStep(upload: Uint8Array, model: ServerModel, schedul
   const ctx = new BgvContext(params);
   try {
     const { results, times } = await trainOnEncrypted(ctx, { relinKey, galoisKeys, pixels, labels }, model, schedule, progress);
-    const named: Record<string, Ciphertext> = { counts: results.counts };
-    results.sums.forEach((ct, i) => (named[`sums${i}`] = ct));
-    const bytes = await serialize(params, named);
+    const bytes = await serialize(params, resultItems(results));
     for (const ct of [...results.sums, results.counts]) ct.dispose();
     return { results: bytes, times };
   } finally {
