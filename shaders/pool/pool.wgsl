@@ -72,6 +72,21 @@ fn max_pool_argmax(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_w
   idx[t] = window_argmax(t / u32(p.out_size.x * p.out_size.y), output_position(t));
 }
 
+// Input pixel thread t -> its index within its plane, the flat index of its plane's first
+// output, and the span of output windows that cover it (what both gradients gather over).
+struct Coverers {
+  here: u32,
+  out_base: u32,
+  span: Span,
+}
+
+fn coverers(t: u32) -> Coverers {
+  let hw = u32(p.size.x * p.size.y);
+  let here = t % hw;
+  let span = covering(vec2<i32>(i32(here / u32(p.size.y)), i32(here % u32(p.size.y))), p);
+  return Coverers(here, (t / hw) * u32(p.out_size.x * p.out_size.y), span);
+}
+
 // dx[pixel] = sum of g over the windows whose argmax (from max_pool_argmax) is this pixel.
 @compute @workgroup_size(WG)
 fn max_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -79,16 +94,12 @@ fn max_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
   if (t >= p.total) {
     return;
   }
-  let hw = u32(p.size.x * p.size.y);
-  let plane = t / hw;
-  let here = t % hw;
-  let span = covering(vec2<i32>(i32(here / u32(p.size.y)), i32(here % u32(p.size.y))), p);
-  let out_base = plane * u32(p.out_size.x * p.out_size.y);
+  let c = coverers(t);
   var acc = 0.0;
-  for (var oh = span.first.x; oh <= span.last.x; oh++) {
-    for (var ow = span.first.y; ow <= span.last.y; ow++) {
-      let o = out_base + u32(oh * p.out_size.y + ow);
-      if (idx[o] == here) {
+  for (var oh = c.span.first.x; oh <= c.span.last.x; oh++) {
+    for (var ow = c.span.first.y; ow <= c.span.last.y; ow++) {
+      let o = c.out_base + u32(oh * p.out_size.y + ow);
+      if (idx[o] == c.here) {
         acc += g[o];
       }
     }
@@ -129,15 +140,11 @@ fn avg_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
   if (t >= p.total) {
     return;
   }
-  let hw = u32(p.size.x * p.size.y);
-  let plane = t / hw;
-  let here = t % hw;
-  let span = covering(vec2<i32>(i32(here / u32(p.size.y)), i32(here % u32(p.size.y))), p);
-  let out_base = plane * u32(p.out_size.x * p.out_size.y);
+  let c = coverers(t);
   var acc = 0.0;
-  for (var oh = span.first.x; oh <= span.last.x; oh++) {
-    for (var ow = span.first.y; ow <= span.last.y; ow++) {
-      acc += g[out_base + u32(oh * p.out_size.y + ow)] / window_count(vec2<i32>(oh, ow));
+  for (var oh = c.span.first.x; oh <= c.span.last.x; oh++) {
+    for (var ow = c.span.first.y; ow <= c.span.last.y; ow++) {
+      acc += g[c.out_base + u32(oh * p.out_size.y + ow)] / window_count(vec2<i32>(oh, ow));
     }
   }
   out[t] = acc;

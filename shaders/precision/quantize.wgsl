@@ -1,4 +1,4 @@
-// Conversions between f32 and a small format (needs philox.wgsl and grid.wgsl first).
+// Conversions between f32 and a small format (needs philox.wgsl, grid.wgsl and tally.wgsl first).
 //   to_grid:        f32 -> f32 on the grid (bits; a NaN's payload is not kept)
 //   encode:         f32 -> codes packed 32 / (1+E+M) per word (FP8: four, 16-bit: two)
 //   encode_counted: encode, also adding to counts[0] the nonzero inputs that became zero
@@ -26,8 +26,6 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> out: array<u32>;
 @group(0) @binding(2) var<uniform> p: Params;
 @group(0) @binding(3) var<storage, read_write> counts: array<atomic<u32>>;
-
-var<workgroup> wg_counts: array<atomic<u32>, 2>;
 
 fn grid_format() -> GridFormat {
   return GridFormat(FMT_E, FMT_M, FMT_EMIN, FMT_MAX);
@@ -107,18 +105,9 @@ fn encode_counted(
 ) {
   let quad = flat_id(gid, nwg);
   if (quad * 4u < p.n) {
-    let stats = encode_block(quad);
-    if (stats.y > 0u) {
-      atomicAdd(&wg_counts[0], stats.x);
-      atomicAdd(&wg_counts[1], stats.y);
-    }
+    tally_add(encode_block(quad));
   }
-  // One global atomic per workgroup instead of one per thread.
-  workgroupBarrier();
-  if (lid == 0u) {
-    atomicAdd(&counts[0], atomicLoad(&wg_counts[0]));
-    atomicAdd(&counts[1], atomicLoad(&wg_counts[1]));
-  }
+  tally_flush(lid);
 }
 
 @compute @workgroup_size(WG)

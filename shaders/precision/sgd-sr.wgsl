@@ -1,6 +1,7 @@
-// SGD on 16-bit master weights (Wang et al. 2018), in place (needs philox.wgsl, grid.wgsl and
-// optim/hyper.wgsl first). The AXPY chain, every line rounded onto the weight grid with MODE
-// (stochastic in the paper; RNE for the ablation that shows small updates being lost):
+// SGD on 16-bit master weights (Wang et al. 2018), in place (needs philox.wgsl, grid.wgsl,
+// tally.wgsl and optim/hyper.wgsl first). The AXPY chain, every line rounded onto the weight
+// grid with MODE (stochastic in the paper; RNE for the ablation that shows small updates being
+// lost):
 //   g = round(grad_scale·grad + weight_decay·w)     grad_scale = 1 / loss scale
 //   v = round(momentum·v + g)                        v: the momentum buffer, also on the grid
 //   w = round(w − lr·v)
@@ -34,8 +35,6 @@ struct Params {
 @group(0) @binding(3) var<storage, read> hyper: Hyper;
 @group(0) @binding(4) var<uniform> p: Params;
 @group(0) @binding(5) var<storage, read_write> counts: array<atomic<u32>>;
-
-var<workgroup> wg_counts: array<atomic<u32>, 2>;
 
 fn weight_format() -> GridFormat {
   return GridFormat(FMT_E, FMT_M, FMT_EMIN, FMT_MAX);
@@ -89,15 +88,7 @@ fn axpy_counted(
 ) {
   let quad = gid.x + gid.y * nwg.x * WG;
   if (quad * 4u < p.n) {
-    let stats = update_quad(quad);
-    if (stats.y > 0u) {
-      atomicAdd(&wg_counts[0], stats.x);
-      atomicAdd(&wg_counts[1], stats.y);
-    }
+    tally_add(update_quad(quad));
   }
-  workgroupBarrier();
-  if (lid == 0u) {
-    atomicAdd(&counts[0], atomicLoad(&wg_counts[0]));
-    atomicAdd(&counts[1], atomicLoad(&wg_counts[1]));
-  }
+  tally_flush(lid);
 }

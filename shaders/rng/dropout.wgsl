@@ -1,9 +1,7 @@
-// Inverted dropout (needs philox.wgsl first): out = x / (1 − p) where the element's uniform is
-// >= p, else 0. The mask is never stored: the backward pass runs this same kernel on the
+// Inverted dropout (needs philox.wgsl and stream.wgsl first): out = x / (1 − p) where the
+// element's uniform is >= p, else 0. The mask is never stored: the backward pass runs this same kernel on the
 // gradient with the same seed, stream and step, so it regenerates the same mask.
 // One thread per quad of four elements (one Philox call).
-
-override WG: u32 = 256u;
 
 struct Params {
   n: u32,
@@ -20,15 +18,14 @@ struct Params {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let quad = gid.x + gid.y * nwg.x * WG;
-  if (quad * 4u >= p.n) {
+  let quad = rng_thread_quad(gid, nwg);
+  let len = rng_quad_len(quad, p.n);
+  if (len == 0u) {
     return;
   }
   let words = rng_quad(p.seed, p.stream, quad, p.rng_step);
-  for (var k = 0u; k < 4u; k++) {
+  for (var k = 0u; k < len; k++) {
     let i = quad * 4u + k;
-    if (i < p.n) {
-      out[i] = select(0.0, x[i] * p.scale, rng_uniform(words[k]) >= p.rate);
-    }
+    out[i] = select(0.0, x[i] * p.scale, rng_uniform(words[k]) >= p.rate);
   }
 }

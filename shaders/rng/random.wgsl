@@ -1,9 +1,9 @@
-// Random fills (needs philox.wgsl first). One thread per quad of four elements (one Philox call).
+// Random fills (needs philox.wgsl and stream.wgsl first). One thread per quad of four elements
+// (one Philox call).
 //   bits: the raw u32 words
 //   fill: DIST 0 — scale·U[0,1) + shift (uniform); DIST 1 — scale·N(0,1) + shift (normal)
 
 override DIST: u32 = 0u;
-override WG: u32 = 256u;
 
 struct Params {
   n: u32,
@@ -20,23 +20,22 @@ struct Params {
 
 @compute @workgroup_size(WG)
 fn bits(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let quad = gid.x + gid.y * nwg.x * WG;
-  if (quad * 4u >= p.n) {
+  let quad = rng_thread_quad(gid, nwg);
+  let len = rng_quad_len(quad, p.n);
+  if (len == 0u) {
     return;
   }
   let words = rng_quad(p.seed, p.stream, quad, p.rng_step);
-  for (var k = 0u; k < 4u; k++) {
-    let i = quad * 4u + k;
-    if (i < p.n) {
-      bits_out[i] = words[k];
-    }
+  for (var k = 0u; k < len; k++) {
+    bits_out[quad * 4u + k] = words[k];
   }
 }
 
 @compute @workgroup_size(WG)
 fn fill(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let quad = gid.x + gid.y * nwg.x * WG;
-  if (quad * 4u >= p.n) {
+  let quad = rng_thread_quad(gid, nwg);
+  let len = rng_quad_len(quad, p.n);
+  if (len == 0u) {
     return;
   }
   let words = rng_quad(p.seed, p.stream, quad, p.rng_step);
@@ -46,10 +45,7 @@ fn fill(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   } else {
     v = rng_normal4(words);
   }
-  for (var k = 0u; k < 4u; k++) {
-    let i = quad * 4u + k;
-    if (i < p.n) {
-      out[i] = p.scale * v[k] + p.shift;
-    }
+  for (var k = 0u; k < len; k++) {
+    out[quad * 4u + k] = p.scale * v[k] + p.shift;
   }
 }

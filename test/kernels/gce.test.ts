@@ -4,38 +4,17 @@ import { softmaxCrossEntropy } from '../../src/kernels/loss/cross-entropy.js';
 import { gceKeep, generalizedCrossEntropy, lqOf, softmaxMae, truncatedGce } from '../../src/kernels/loss/gce.js';
 import type { Reduction } from '../../src/kernels/loss/reduction.js';
 import { tensor } from '../../src/tensor/create.js';
-import type { Tensor } from '../../src/tensor/tensor.js';
 import { gradcheck } from '../gradcheck.js';
 import { gpu, randomArray, relError } from '../setup.js';
+import { gRowOf, labelsFor, reduce, REDUCTIONS, softmaxRef, u32 } from './loss-reference.js';
 
 beforeAll(gpu);
 
 // f32 bound against float64, as ‖out − ref‖ / ‖ref‖: 1e-5 for losses and gradients (a
 // log-sum-exp, one exp and the expm1 of gce.wgsl, whose worst case is ~1e-6 relative).
 const F32_LOSS = 1e-5;
-const REDUCTIONS: Reduction[] = ['mean', 'sum', 'none'];
-
-function u32(values: ArrayLike<number>): Tensor {
-  return tensor(Uint32Array.from(values), [values.length], 'u32');
-}
-
-function labelsFor(batch: number, classes: number, seed: number): Uint32Array {
-  return Uint32Array.from(randomArray(batch, seed, 0, classes), Math.floor);
-}
 
 // ---- float64 references ------------------------------------------------------------------
-
-function softmaxRef(x: ArrayLike<number>, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    let m = -Infinity;
-    for (let j = 0; j < cols; j++) m = Math.max(m, x[r * cols + j]!);
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += Math.exp(x[r * cols + j]! - m);
-    for (let j = 0; j < cols; j++) out[r * cols + j] = Math.exp(x[r * cols + j]! - m) / s;
-  }
-  return out;
-}
 
 /** Per row: p = softmax[label] and its weight v (given, [p > k], or 1). */
 interface RefSpec {
@@ -67,15 +46,6 @@ function gceGradRef(x: Float32Array, labels: Uint32Array, cols: number, spec: Re
     return rowWeight(p, r, spec) * p ** spec.q * (s - (i % cols === labels[r] ? 1 : 0)) * gRow(r);
   });
 }
-
-function reduce(terms: Float64Array, reduction: Reduction): Float64Array {
-  if (reduction === 'none') return terms;
-  const total = terms.reduce((a, b) => a + b, 0);
-  return Float64Array.of(reduction === 'mean' ? total / terms.length : total);
-}
-
-const gRowOf = (reduction: Reduction, B: number, seed: Float32Array) => (r: number) =>
-  reduction === 'none' ? seed[r]! : reduction === 'mean' ? 1 / B : 1;
 
 // ---- L_q ------------------------------------------------------------------------------------
 

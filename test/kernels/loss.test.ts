@@ -6,39 +6,17 @@ import { mseLoss, sigmoidBce } from '../../src/kernels/loss/pointwise.js';
 import { ONE_DISPATCH_TERMS, type Reduction } from '../../src/kernels/loss/reduction.js';
 import { logSoftmax, softmax } from '../../src/kernels/loss/softmax.js';
 import { tensor } from '../../src/tensor/create.js';
-import type { Tensor } from '../../src/tensor/tensor.js';
 import { gradcheck } from '../gradcheck.js';
 import { gpu, randomArray, relError } from '../setup.js';
+import { gRowOf, labelsFor, logSoftmaxRef, reduce, REDUCTIONS, u32 } from './loss-reference.js';
 
 beforeAll(gpu);
 
 // f32 bound for every loss kernel against float64, as ‖out − ref‖ / ‖ref‖: 1e-5 (sums of up
 // to 1000 exponentials and the log of them, for logits up to ±80).
 const F32_LOSS = 1e-5;
-const REDUCTIONS: Reduction[] = ['mean', 'sum', 'none'];
-
-function u32(values: ArrayLike<number>): Tensor {
-  return tensor(Uint32Array.from(values), [values.length], 'u32');
-}
-
-function labelsFor(batch: number, classes: number, seed: number): Uint32Array {
-  return Uint32Array.from(randomArray(batch, seed, 0, classes), Math.floor);
-}
 
 // ---- float64 references ------------------------------------------------------------------
-
-/** log-softmax of every row of x [rows, cols], float64. */
-function logSoftmaxRef(x: ArrayLike<number>, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    let m = -Infinity;
-    for (let j = 0; j < cols; j++) m = Math.max(m, x[r * cols + j]!);
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += Math.exp(x[r * cols + j]! - m);
-    for (let j = 0; j < cols; j++) out[r * cols + j] = x[r * cols + j]! - m - Math.log(s);
-  }
-  return out;
-}
 
 /** Index of each row's maximum, the first on ties. */
 function argmaxRef(x: Float32Array, rows: number, cols: number): number[] {
@@ -47,12 +25,6 @@ function argmaxRef(x: Float32Array, rows: number, cols: number): number[] {
     for (let j = 1; j < cols; j++) if (x[r * cols + j]! > x[r * cols + best]!) best = j;
     return best;
   });
-}
-
-function reduce(terms: Float64Array, reduction: Reduction): Float64Array {
-  if (reduction === 'none') return terms;
-  const total = terms.reduce((a, b) => a + b, 0);
-  return Float64Array.of(reduction === 'mean' ? total / terms.length : total);
 }
 
 function crossEntropyRef(x: Float32Array, labels: Uint32Array, cols: number): Float64Array {
@@ -116,8 +88,7 @@ describe('softmaxCrossEntropy', () => {
           const logits = tensor(x, [B, C]).trainable();
           const loss = softmaxCrossEntropy(logits, u32(y), reduction);
           loss.backward(reduction === 'none' ? tensor(seed, [B]) : undefined);
-          const gRow = (r: number) => (reduction === 'none' ? seed[r]! : reduction === 'mean' ? 1 / B : 1);
-          const ref = crossEntropyGradRef(x, y, C, gRow);
+          const ref = crossEntropyGradRef(x, y, C, gRowOf(reduction, B, seed));
           expect(relError(await logits.grad!.data(), ref), `B=${B} C=${C} ${reduction}`).toBeLessThan(F32_LOSS);
         }
       }

@@ -5,6 +5,7 @@
 // 8/16-bit format as u32 words (logical shape given back to decode()).
 import philox from '../../../shaders/rng/philox.wgsl';
 import grid from '../../../shaders/precision/grid.wgsl';
+import tally from '../../../shaders/precision/tally.wgsl';
 import source from '../../../shaders/precision/quantize.wgsl';
 import { fail } from '../../device/errors.js';
 import type { OpDef } from '../../graph/op.js';
@@ -19,7 +20,7 @@ import { ELEMENTWISE_WG, grid1d } from '../grid.js';
 import { Kernel } from '../kernel.js';
 import { quadGrid, rngKey } from '../rng/random.js';
 
-const sources = [philox, grid, source];
+const sources = [philox, grid, tally, source];
 const kernels = {
   round: new Kernel({ name: 'precision/round', source: sources, entry: 'to_grid' }),
   encode: new Kernel({ name: 'precision/encode', source: sources, entry: 'encode' }),

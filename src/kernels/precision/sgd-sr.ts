@@ -2,6 +2,7 @@
 // decay, momentum and update, each rounded onto the weight grid stochastically (or with RNE).
 import philox from '../../../shaders/rng/philox.wgsl';
 import grid from '../../../shaders/precision/grid.wgsl';
+import tally from '../../../shaders/precision/tally.wgsl';
 import source from '../../../shaders/precision/sgd-sr.wgsl';
 import { fail } from '../../device/errors.js';
 import type { FloatFormat } from '../../precision/format.js';
@@ -12,7 +13,7 @@ import { Kernel } from '../kernel.js';
 import { checkPerElement, inPlaceUpdate } from '../optim/update.js';
 import { formatConstants } from './quantize.js';
 
-const sources = [philox, grid, hyperSource, source];
+const sources = [philox, grid, tally, hyperSource, source];
 const plain = new Kernel({ name: 'precision/sgd-sr', source: sources, entry: 'axpy' });
 const counted = new Kernel({ name: 'precision/sgd-sr-counted', source: sources, entry: 'axpy_counted' });
 

@@ -2,6 +2,7 @@
 // gradient goes through the same op with the same key, so the same elements are dropped.
 import philox from '../../../shaders/rng/philox.wgsl';
 import source from '../../../shaders/rng/dropout.wgsl';
+import stream from '../../../shaders/rng/stream.wgsl';
 import { fail } from '../../device/errors.js';
 import type { OpDef } from '../../graph/op.js';
 import { apply, type Tensor } from '../../tensor/tensor.js';
@@ -9,7 +10,7 @@ import { requireDtype } from '../elementwise/checks.js';
 import { Kernel } from '../kernel.js';
 import { quadGrid, rngKey, type RngOptions } from './random.js';
 
-const kernel = new Kernel({ name: 'rng/dropout', source: [philox, source] });
+const kernel = new Kernel({ name: 'rng/dropout', source: [philox, stream, source] });
 
 interface Attrs {
   p: number;

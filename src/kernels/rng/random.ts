@@ -3,6 +3,7 @@
 // holds the step); eagerly every call takes a new stream, so repeated calls differ too.
 import philox from '../../../shaders/rng/philox.wgsl';
 import source from '../../../shaders/rng/random.wgsl';
+import stream from '../../../shaders/rng/stream.wgsl';
 import { fail } from '../../device/errors.js';
 import type { OpDef } from '../../graph/op.js';
 import { runtime } from '../../graph/runtime.js';
@@ -10,8 +11,8 @@ import { apply, type Tensor } from '../../tensor/tensor.js';
 import { ELEMENTWISE_WG, grid1d } from '../grid.js';
 import { Kernel } from '../kernel.js';
 
-const bitsKernel = new Kernel({ name: 'rng/bits', source: [philox, source], entry: 'bits' });
-const fillKernel = new Kernel({ name: 'rng/fill', source: [philox, source], entry: 'fill' });
+const bitsKernel = new Kernel({ name: 'rng/bits', source: [philox, stream, source], entry: 'bits' });
+const fillKernel = new Kernel({ name: 'rng/fill', source: [philox, stream, source], entry: 'fill' });
 
 export interface RngOptions {
   /** The user's seed (u32). */
