@@ -35,8 +35,11 @@ function noGrowth(r: Row): Verdict | null {
   return { target: 'gradwgsl: no growth after step 10', met: r.values.gradwgsl === d.step10 };
 }
 
+/** Issue 3: the FP8 GEMM within 3× of the f32 GEMM's time at each size, in the same run. */
+const fp8Goal = (r: Row): Verdict | null => (r.id.startsWith('fp8/f32-') ? ours('FP8/f32 ≤ 3 (issue 3)', (v) => v <= 3)(r) : null);
+
 export function judge(r: Row): Verdict | null {
-  return TARGETS[r.id]?.(r) ?? noGrowth(r);
+  return TARGETS[r.id]?.(r) ?? noGrowth(r) ?? fp8Goal(r);
 }
 
 /** Rows computed from other rows: Adam's step time over SGD's, per engine. */

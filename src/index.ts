@@ -7,7 +7,7 @@ export { noGrad } from './graph/autograd.js';
 export type { OpDef, LowerCtx } from './graph/op.js';
 export { Kernel, type KernelSpec } from './kernels/kernel.js';
 export { Tensor, apply } from './tensor/tensor.js';
-export { tensor, zeros, full } from './tensor/create.js';
+export { tensor, zeros, full, asLeaf } from './tensor/create.js';
 export type { DType } from './tensor/dtype.js';
 export * from './kernels/elementwise/binary.js';
 export * from './kernels/elementwise/unary.js';

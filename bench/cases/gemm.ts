@@ -20,7 +20,7 @@ export async function gemmCase(ctx: CaseContext): Promise<Row[]> {
     const detail = await withAll(perEngine((name) => () => ctx.engines[name].gemm(m, k, n, a, b)), async (gemms) => {
       const relError = perEngine(() => NaN);
       for (const name of ['gradwgsl', 'tfjs'] as const) {
-        relError[name] = sampledError(await gemms[name].run(), a, b, m, k, n);
+        relError[name] = sampledError(await gemms[name].run(), n, float64Entry(a, b, k, n));
         if (!(relError[name] < TOLERANCE)) throw new Error(`bench: ${name} GEMM ${shape} is wrong: relative error ${relError[name]}`);
       }
       const times = await measureAll(perEngine((name) => () => gemms[name].run()), `gemm ${shape}`, ctx.opts.timing);
@@ -36,17 +36,23 @@ export async function gemmCase(ctx: CaseContext): Promise<Row[]> {
   return rows;
 }
 
-/** Relative error of C on evenly spaced entries against a float64 dot product. */
-function sampledError(c: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): number {
+/** Entry (i, j) of A·B (A [·, k], B [k, n]) as a float64 dot product. */
+export function float64Entry(a: Float32Array, b: Float32Array, k: number, n: number): (i: number, j: number) => number {
+  return (i, j) => {
+    let dot = 0;
+    for (let p = 0; p < k; p++) dot += a[i * k + p]! * b[p * n + j]!;
+    return dot;
+  };
+}
+
+/** Relative error of C [·, n] on evenly spaced entries against `reference(i, j)`. */
+export function sampledError(c: Float32Array, n: number, reference: (i: number, j: number) => number): number {
   let num = 0;
   let den = 0;
-  const count = Math.min(CHECKED_ENTRIES, m * n);
+  const count = Math.min(CHECKED_ENTRIES, c.length);
   for (let s = 0; s < count; s++) {
-    const idx = Math.floor((s * m * n) / count);
-    const i = Math.floor(idx / n);
-    const j = idx % n;
-    let ref = 0;
-    for (let p = 0; p < k; p++) ref += a[i * k + p]! * b[p * n + j]!;
+    const idx = Math.floor((s * c.length) / count);
+    const ref = reference(Math.floor(idx / n), idx % n);
     num += (c[idx]! - ref) ** 2;
     den += ref * ref;
   }

@@ -1,20 +1,13 @@
 // Parameter initialisers: random fills drawn on the GPU, returned as trainable leaves.
 import { fail } from '../device/errors.js';
-import { runtime } from '../graph/runtime.js';
 import { randomNormal, randomUniform } from '../kernels/rng/random.js';
-import { Tensor } from '../tensor/tensor.js';
+import { asLeaf } from '../tensor/create.js';
+import type { Tensor } from '../tensor/tensor.js';
 
-/**
- * Turns an eagerly computed op output into a trainable leaf that owns its storage, so the
- * parameter is no longer tied to the op that made it.
- */
+/** Parameters are detached leaves of the random op that drew them. */
 function asParameter(t: Tensor, what: string): Tensor {
   if (!t.storage) fail(`${what}: parameters are created eagerly; make them before compile(), not inside it`);
-  const leaf = new Tensor(t.shape, t.dtype, 'leaf', null, what);
-  leaf.storage = t.storage.retain();
-  t.dispose();
-  runtime().adopt(leaf);
-  return leaf.trainable();
+  return asLeaf(t, what).trainable();
 }
 
 /**

@@ -40,3 +40,17 @@ export function full(shape: readonly number[], value: number, name?: string): Te
 export function zeros(shape: readonly number[], name?: string): Tensor {
   return full(shape, 0, name);
 }
+
+/**
+ * Detaches an eagerly computed op output into a leaf that owns its storage, so the value no
+ * longer depends on (or recomputes through) the op that made it: parameters from random
+ * initialisers, pre-quantised operands.
+ */
+export function asLeaf(t: Tensor, name: string): Tensor {
+  if (!t.storage) fail(`${name}: ${t} has no values yet; make leaves eagerly, before compile(), not inside it`);
+  const leaf = new Tensor(t.shape, t.dtype, 'leaf', null, name);
+  leaf.storage = t.storage.retain();
+  t.dispose();
+  runtime().adopt(leaf);
+  return leaf;
+}
