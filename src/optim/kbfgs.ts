@@ -22,9 +22,9 @@ import { LbfgsMemory, emitLbfgsAppend, emitLbfgsApply } from '../kernels/linalg/
 import { columnMean, emitColumnMean, emitPair } from '../kernels/linalg/stats.js';
 import { tensor, zeros } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkOptions } from './kfac.js';
 import { KronCommon, type InputSide } from './second-order/factors.js';
-import { AUTHORS_DEFAULTS, requireIn, type TrainingMethod } from './second-order/method.js';
+import { AUTHORS_DEFAULTS, checkKronOptions, requireIn, type TrainingMethod } from './second-order/method.js';
+import type { KronProblem } from './second-order/problem.js';
 
 export interface KBFGSOptions {
   lr: number;
@@ -80,7 +80,7 @@ export class KBFGS implements TrainingMethod {
     return Math.min(Math.sqrt(damping), 1);
   }
 
-  static async create(problem: ConstructorParameters<typeof KronCommon>[1], options: KBFGSOptions): Promise<KBFGS> {
+  static async create(problem: KronProblem, options: KBFGSOptions): Promise<KBFGS> {
     const opts = {
       variant: 'P' as const,
       doubleDamping: true,
@@ -94,7 +94,7 @@ export class KBFGS implements TrainingMethod {
       memory: options.memory ?? null,
     };
     const what = opts.memory ? 'K-BFGS(L)' : 'K-BFGS';
-    checkOptions(what, opts);
+    checkKronOptions(what, opts);
     if (opts.variant !== 'P' && opts.variant !== 'C') fail(`${what}: variant '${opts.variant}' must be 'P' or 'C'`);
     if (opts.memory !== null && (!Number.isInteger(opts.memory) || opts.memory < 1)) fail(`${what}: memory ${opts.memory} must be a positive integer`);
     requireIn(what, 'pairSmoothing', opts.pairSmoothing, 0, 0.999999);

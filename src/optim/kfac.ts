@@ -1,13 +1,15 @@
 // K-FAC as in the K-BFGS authors' code (Goldfarb et al. 2020, kfac_utils.py; our spec §7):
 // per layer A = EMA of h̃h̃ᵀ and G = EMA of g̃g̃ᵀ, with g̃ the per-example pre-activation
-// gradients of the loss on targets sampled from the model (the true Fisher), both warm-started
-// by one pass over the data; damped inverses (A + √λ I)⁻¹ and (G + √λ I)⁻¹ (or Martens &
-// Grosse's factored π-damping) recomputed every iteration for the first T, then every T; the
-// step −lr·(G+·)⁻¹·D·(A+·)⁻¹ with D the momentum gradient. No line search, no adaptive λ.
+// gradients of the loss on targets sampled from the model (the true Fisher). Both are
+// warm-started by one pass over the data, then averaged with the code's weight
+// ρ_k = min(1 − 1/(k+1), β) at iteration k (so iteration 0 replaces the warm start, and the
+// average only reaches β = 0.9 at k = 9; our spec §7 says "EMA 0.9", the code does this).
+// Damped inverses (A + √λ I)⁻¹ and (G + √λ I)⁻¹ (or Martens & Grosse's factored π-damping)
+// are recomputed at iterations k ≤ T and then every T; the step is −lr·(G+·)⁻¹·D·(A+·)⁻¹ with
+// D the momentum gradient. No line search, no adaptive λ.
 //
 // Plans per iteration: stats (forward, backward on sampled then true targets, D, A and G
 // updates), inverse (when due), update (the step).
-import { fail } from '../device/errors.js';
 import { compile, type CompiledStep, type Feeds } from '../graph/compile.js';
 import { runtime } from '../graph/runtime.js';
 import { accumulateFactor } from '../kernels/linalg/factor-stats.js';
@@ -16,7 +18,7 @@ import { piDamping } from '../kernels/linalg/pi-damping.js';
 import { zeros, tensor } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { DampedInverse, KronCommon } from './second-order/factors.js';
-import { AUTHORS_DEFAULTS, requireIn, type TrainingMethod } from './second-order/method.js';
+import { AUTHORS_DEFAULTS, checkKronOptions, type TrainingMethod } from './second-order/method.js';
 import type { ForwardTrace, KronProblem } from './second-order/problem.js';
 
 export interface KFACOptions {
@@ -25,7 +27,7 @@ export interface KFACOptions {
   damping: number;
   /** Martens & Grosse's factored Tikhonov damping (default false, as the authors). */
   piDamping?: boolean;
-  /** Inverses every T iterations after the first T (default 20). */
+  /** Inverses at every iteration k ≤ T, then every T iterations (default 20). */
   inverseEvery?: number;
   momentum?: number;
   weightDecay?: number;
@@ -57,7 +59,7 @@ export class KFAC implements TrainingMethod {
       factorDecay: AUTHORS_DEFAULTS.factorDecay,
       ...options,
     };
-    checkOptions('K-FAC', opts);
+    checkKronOptions('K-FAC', opts);
     // With π-damping every layer's A and G get their own shifts, computed on the GPU.
     const common = new KronCommon('K-FAC', problem, Math.sqrt(opts.damping), opts.piDamping);
     const rt = runtime();
@@ -111,11 +113,12 @@ export class KFAC implements TrainingMethod {
   }
 
   async step(feeds: Feeds): Promise<void> {
-    const { factorDecay } = this.opts;
-    this.common.setCoef(factorDecay, 1 - factorDecay);
+    const k = this.iteration;
+    const rho = Math.min(1 - 1 / (k + 1), this.opts.factorDecay);
+    this.common.setCoef(rho, 1 - rho);
     await this.plans.stats.run(feeds);
     const T = this.opts.inverseEvery;
-    if (this.iteration < T || this.iteration % T === 0) {
+    if (k <= T || k % T === 0) {
       await this.plans.inverse.run({});
       await this.common.checkInverses(this.common.sides.flatMap((s, i) => [s.ha, this.outputs[i]!.hg]));
     }
@@ -143,14 +146,4 @@ export class KFAC implements TrainingMethod {
     for (const t of shared) t.dispose();
     this.common.dispose();
   }
-}
-
-/** Checks the settings every Kronecker method shares. */
-export function checkOptions(what: string, o: { lr: number; damping: number; inverseEvery: number; momentum: number; weightDecay: number; factorDecay: number }): void {
-  requireIn(what, 'lr', o.lr, 0, Infinity);
-  if (!(o.damping > 0 && Number.isFinite(o.damping))) fail(`${what}: damping λ = ${o.damping} must be a positive number`);
-  if (!Number.isInteger(o.inverseEvery) || o.inverseEvery < 1) fail(`${what}: inverseEvery = ${o.inverseEvery} must be a positive integer`);
-  requireIn(what, 'momentum', o.momentum, 0, 0.999999);
-  requireIn(what, 'weightDecay', o.weightDecay, 0, Infinity);
-  requireIn(what, 'factorDecay', o.factorDecay, 0, 0.999999);
 }

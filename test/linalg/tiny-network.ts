@@ -133,13 +133,15 @@ export function kfacRef(s: Settings & { piDamping: boolean }): Run {
   for (let k = 0; k < s.iterations; k++) {
     const true_ = pass(layers, TARGET);
     const sampled = pass(layers, SAMPLED);
+    // The authors' kfac_utils.py: ρ_k = min(1 − 1/(k+1), β); inverses while k ≤ T, then every T.
+    const rho = Math.min(1 - 1 / (k + 1), s.factorDecay);
     layers.forEach((L, l) => {
       momentumStep(L, D[l]!, true_.g[l]!, true_.h[l]!, s);
       const a = gram(true_.h[l]!, M, L.cols, 1 / M);
       const g = gram(sampled.g[l]!, M, L.rows, 1 / M);
-      A[l] = A[l]!.map((v, i) => s.factorDecay * v + (1 - s.factorDecay) * a[i]!);
-      G[l] = G[l]!.map((v, i) => s.factorDecay * v + (1 - s.factorDecay) * g[i]!);
-      if (k < s.inverseEvery || k % s.inverseEvery === 0) {
+      A[l] = A[l]!.map((v, i) => rho * v + (1 - rho) * a[i]!);
+      G[l] = G[l]!.map((v, i) => rho * v + (1 - rho) * g[i]!);
+      if (k <= s.inverseEvery || k % s.inverseEvery === 0) {
         const trace = (f: Vec, n: number) => Array.from({ length: n }, (_, i) => f[i * (n + 1)]!).reduce((x, v) => x + v, 0) / n;
         const pi = s.piDamping ? Math.sqrt(trace(A[l]!, L.cols) / trace(G[l]!, L.rows)) : 1;
         Ainv[l] = spdInverseRef(A[l]!, L.cols, pi * Math.sqrt(s.damping));

@@ -33,8 +33,8 @@ describe('K-FAC vs float64, 5 iterations of a 5-4-3 network (batch 7)', () => {
   it('a diverged factor (NaN) stops the run with the SPD error', async () => {
     const { problem } = gpuProblem();
     const opt = await KFAC.create(problem, BASE);
-    await opt.warmStart([{ x: X.map(() => NaN), t: TARGET }], 1);
-    await expect(opt.step(feeds)).rejects.toThrow(/K-FAC, inverse 0: the damped matrix is not positive definite/);
+    await opt.warmStart([feeds], 1);
+    await expect(opt.step({ x: X.map(() => NaN), t: TARGET })).rejects.toThrow(/K-FAC, inverse 0: the damped matrix is not positive definite/);
     opt.dispose();
   });
 });

@@ -17,6 +17,9 @@ import { capturedLinear, type ForwardTrace, type KronProblem } from '../../optim
 import { tensor } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
+/** Random streams reserved for K-FAC's sampled targets (far above the automatic ones). */
+const SAMPLING_STREAMS = 0x9e000000;
+
 /** Uniform(−1/√fanIn, 1/√fanIn) for weights and biases (torch.nn.Linear's default), seeded per layer. */
 function pytorchLinear(inputs: number, outputs: number, seed: number, layer: number): KronParams {
   const rng = new SeededRng(seed, layer);
@@ -34,6 +37,8 @@ export class Autoencoder implements KronProblem {
   readonly feeds: KronProblem['feeds'];
   /** Layers followed by a ReLU: all but the code layer (the narrowest) and the output. */
   private readonly relu: boolean[];
+  /** Sampled-target draws traced so far: each gets its own random stream (see sampledLoss). */
+  private samplings = 0;
 
   /** widths e.g. [784, 256, 128, 32, 128, 256, 784]; the first and last must agree. */
   constructor(readonly widths: readonly number[], readonly batchSize: number, readonly seed: number) {
@@ -58,9 +63,14 @@ export class Autoencoder implements KronProblem {
     return { loss: this.bce(h, x!), output: h, captures };
   }
 
-  /** Targets ~ Bernoulli(sigmoid(z)), drawn afresh at every run of a compiled plan. */
+  /**
+   * Targets ~ Bernoulli(sigmoid(z)), drawn afresh at every run of a compiled plan. The streams
+   * are fixed per model (not taken from the process-wide counter), so a run's draws do not
+   * depend on what ran before it in the process.
+   */
   sampledLoss(z: Tensor): Tensor {
-    const target = noGrad(() => greater(sigmoid(z), randomUniform(z.shape, { seed: this.seed })));
+    const stream = SAMPLING_STREAMS + this.samplings++;
+    const target = noGrad(() => greater(sigmoid(z), randomUniform(z.shape, { seed: this.seed, stream })));
     return this.bce(z, target);
   }
 

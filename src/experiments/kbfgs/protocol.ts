@@ -8,8 +8,10 @@ import type { MethodKind, MethodSetting } from './methods.js';
 import { finalLoss, trainRun, type RunResult } from './train.js';
 
 export interface KbfgsConfig {
-  /** Autoencoder widths, input first and last. */
+  /** Autoencoder widths, input first and last (784, or 784 / pool² with pooling). */
   widths: number[];
+  /** Average-pool the 28×28 digits by this factor first (1: full size; 2: 14×14 for CI). */
+  pool: number;
   /** Training examples used (the first of the fixed split); a multiple of batchSize. */
   trainSize: number;
   batchSize: number;

@@ -32,9 +32,20 @@ export interface RunResult {
   diverged: boolean;
   /** Why the run stopped early, if it did. */
   failure: string | null;
-  /** Training seconds per iteration (warm start excluded). */
+  /**
+   * Training seconds per iteration in the steady state: over the epochs after the first when
+   * there are several (the first also pays for the driver's first runs of every pipeline),
+   * warm start excluded.
+   */
   secondsPerIteration: number;
   diagnostics: Record<string, number>;
+}
+
+/** Seconds per iteration over the completed epochs, leaving out the first when there are others. */
+function steadyPerIteration(epochs: readonly [number, number][]): number {
+  const steady = epochs.length > 1 ? epochs.slice(1) : epochs;
+  const [secs, its] = steady.reduce(([s, n], [ds, dn]) => [s + ds, n + dn], [0, 0]);
+  return its ? secs / its : NaN;
 }
 
 /** The loss a run ended with (Infinity if it diverged). */
@@ -52,8 +63,8 @@ export async function trainRun(spec: RunSpec, train: Dataset, onEpoch?: (epoch: 
   const evalBatches = fixedOrder();
   const curve: EpochPoint[] = [{ epoch: 0, loss: await evaluator.evaluate(evalBatches), seconds: 0 }];
   let seconds = 0;
-  let stepSeconds = 0;
-  let iterations = 0;
+  /** Seconds and iterations of each completed epoch. */
+  const epochs: [number, number][] = [];
   let failure: string | null = null;
   try {
     let t0 = performance.now();
@@ -62,6 +73,7 @@ export async function trainRun(spec: RunSpec, train: Dataset, onEpoch?: (epoch: 
     seconds += (performance.now() - t0) / 1000;
     for (let epoch = 1; epoch <= spec.epochs; epoch++) {
       t0 = performance.now();
+      let iterations = 0;
       for (const b of batches(train, { batchSize: spec.batchSize, seed: spec.seed, epoch })) {
         await method.step({ x: b.x });
         iterations++;
@@ -69,7 +81,7 @@ export async function trainRun(spec: RunSpec, train: Dataset, onEpoch?: (epoch: 
       await rt.sync();
       const dt = (performance.now() - t0) / 1000;
       seconds += dt;
-      stepSeconds += dt;
+      epochs.push([dt, iterations]);
       const loss = await evaluator.evaluate(evalBatches);
       curve.push({ epoch, loss, seconds });
       onEpoch?.(epoch);
@@ -92,7 +104,7 @@ export async function trainRun(spec: RunSpec, train: Dataset, onEpoch?: (epoch: 
     curve,
     diverged,
     failure,
-    secondsPerIteration: iterations ? stepSeconds / iterations : NaN,
+    secondsPerIteration: steadyPerIteration(epochs),
     diagnostics,
   };
 }

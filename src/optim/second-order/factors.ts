@@ -1,6 +1,6 @@
 // The input side every Kronecker-factored method shares, per layer: the momentum gradient D
-// (packed [w | b]), the factor A = E[h̃h̃ᵀ] with its moving average, its damped inverse H^a, and
-// the compiled plans that warm the factors up, invert them and take the step.
+// (packed [w | b]), the factor A = E[h̃h̃ᵀ] with its moving average and its damped inverse H^a;
+// and the helpers K-FAC and K-BFGS build their compiled plans with.
 import { compile, type CompiledStep, type Feeds } from '../../graph/compile.js';
 import { runtime } from '../../graph/runtime.js';
 import { accumulateFactor } from '../../kernels/linalg/factor-stats.js';
@@ -79,9 +79,9 @@ export class KronCommon {
   constructor(readonly what: string, readonly problem: KronProblem, sqrtLambda: number, ownShifts = false) {
     const rt = runtime();
     this.coef = rt.keep(zeros([2], `${what}/coef`));
-    const shared = rt.keep(tensor([sqrtLambda], [1], 'f32', `${what}/shiftA`));
-    this.shifts = ownShifts ? problem.layers.map((_, i) => rt.keep(zeros([1], `${what}/layer${i}/shiftA`))) : [shared];
-    if (ownShifts) shared.dispose();
+    this.shifts = ownShifts
+      ? problem.layers.map((_, i) => rt.keep(zeros([1], `${what}/layer${i}/shiftA`)))
+      : [rt.keep(tensor([sqrtLambda], [1], 'f32', `${what}/shiftA`))];
     this.sides = problem.layers.map((layer, i) => new InputSide(layer, this.shifts[ownShifts ? i : 0]!, `${what}/layer${i}`));
   }
 

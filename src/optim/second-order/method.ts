@@ -30,7 +30,16 @@ export const AUTHORS_DEFAULTS = {
 } as const;
 
 /** A hyperparameter that must be a finite number in [lo, hi]. */
-export function requireIn(what: string, name: string, v: number, lo: number, hi: number): number {
+export function requireIn(what: string, name: string, v: number, lo: number, hi: number): void {
   if (!(Number.isFinite(v) && v >= lo && v <= hi)) fail(`${what}: ${name} = ${v} must be a number in [${lo}, ${hi}]`);
-  return v;
+}
+
+/** Checks the settings every Kronecker method shares. */
+export function checkKronOptions(what: string, o: { lr: number; damping: number; inverseEvery: number; momentum: number; weightDecay: number; factorDecay: number }): void {
+  requireIn(what, 'lr', o.lr, 0, Infinity);
+  if (!(o.damping > 0 && Number.isFinite(o.damping))) fail(`${what}: damping λ = ${o.damping} must be a positive number`);
+  if (!Number.isInteger(o.inverseEvery) || o.inverseEvery < 1) fail(`${what}: inverseEvery = ${o.inverseEvery} must be a positive integer`);
+  requireIn(what, 'momentum', o.momentum, 0, 0.999999);
+  requireIn(what, 'weightDecay', o.weightDecay, 0, Infinity);
+  requireIn(what, 'factorDecay', o.factorDecay, 0, 0.999999);
 }
