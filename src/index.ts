@@ -90,3 +90,16 @@ export { experiment as normfreeExperiment, runNormfree, type NormfreeConfig, typ
 export { experiment as overparamExperiment, runOverparam, type OverparamConfig, type OverparamResult } from './experiments/overparam/index.js';
 export * as fhe from './fhe/index.js';
 export { glyphExperiment } from './experiments/glyph/index.js';
+export { accumulateFactor, type FactorStatsOptions } from './kernels/linalg/factor-stats.js';
+export { invertSpd, readInverseStatus } from './kernels/linalg/spd-inverse.js';
+export { bfgsUpdate, doubleDamp } from './kernels/linalg/bfgs.js';
+export { LbfgsMemory, lbfgsAppend, lbfgsApply } from './kernels/linalg/lbfgs.js';
+export { packedMomentum, kronStep, type KronParams } from './kernels/linalg/kron.js';
+export { columnMean, curvaturePair } from './kernels/linalg/stats.js';
+export { piDamping } from './kernels/linalg/pi-damping.js';
+export { KFAC, type KFACOptions } from './optim/kfac.js';
+export { KBFGS, type KBFGSOptions } from './optim/kbfgs.js';
+export { AuthorsFirstOrder, type AuthorsOptions } from './optim/authors-first-order.js';
+export { FirstOrderMethod } from './optim/second-order/first-order.js';
+export { capturedLinear, type KronProblem, type ForwardTrace, type LayerCapture } from './optim/second-order/problem.js';
+export type { TrainingMethod } from './optim/second-order/method.js';
