@@ -38,7 +38,7 @@ export { mnistMlp, mnistCnn } from './nn/models.js';
 export { Conv2d, MaxPool2d, AvgPool2d, type Conv2dLayerOptions } from './nn/layers/conv.js';
 export { cast } from './kernels/elementwise/cast.js';
 export type { Experiment, ExperimentReport, ClaimRow, ProgressFn } from './experiments/experiment.js';
-export { ClassifierTrainer, type FitOptions, type FitResult, type EpochRecord, type StepInfo } from './nn/trainer.js';
+export { ClassifierTrainer, DivergedError, type FitOptions, type FitResult, type EpochRecord, type StepInfo } from './nn/trainer.js';
 export { Optimizer, type OptimizerState } from './optim/optimizer.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, type AdamOptions } from './optim/adam.js';

@@ -3,7 +3,7 @@
 // run resumes with exactly the losses an uninterrupted one would have had.
 import { existsSync } from 'node:fs';
 import { batches, type Dataset } from '../data/batches.js';
-import { fail } from '../device/errors.js';
+import { GradwgslError, fail } from '../device/errors.js';
 import { compile, type CompiledStep } from '../graph/compile.js';
 import { countCorrect } from '../kernels/loss/argmax.js';
 import { softmaxCrossEntropy } from '../kernels/loss/cross-entropy.js';
@@ -13,6 +13,14 @@ import type { Tensor } from '../tensor/tensor.js';
 import { fmt } from '../tensor/shape.js';
 import { loadCheckpoint, restoreInto, saveCheckpoint } from './checkpoint.js';
 import type { Module } from './module.js';
+
+/** Training produced a non-finite loss; experiments catch it to record a diverged run. */
+export class DivergedError extends GradwgslError {
+  override name = 'DivergedError';
+  constructor(readonly loss: number, readonly epoch: number, readonly step: number) {
+    super(`train: the loss became ${loss} at epoch ${epoch}, step ${step}; lower the learning rate`);
+  }
+}
 
 export interface FitOptions {
   epochs: number;
@@ -185,7 +193,7 @@ export class ClassifierTrainer {
         if (index++ < pos.batch) continue; // already trained before the interruption
         const out = await step.run({ x: b.x, y: b.y }, { read: ['loss', 'correct'] });
         const loss = out.loss![0]!;
-        if (!Number.isFinite(loss)) fail(`train: the loss became ${loss} at epoch ${pos.epoch + 1}, step ${index}; lower the learning rate`);
+        if (!Number.isFinite(loss)) throw new DivergedError(loss, pos.epoch + 1, index);
         result.losses.push(loss);
         lossSum += loss * b.size;
         correct += out.correct![0]!;

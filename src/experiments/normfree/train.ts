@@ -2,8 +2,7 @@
 // weight matrices, a one-epoch linear warm-up then cosine decay, batch 128, compiled steps. A
 // non-finite loss ends the run and is recorded (PLAIN's expected outcome), not thrown.
 import type { TrainTest } from '../../data/batches.js';
-import { GradwgslError } from '../../device/errors.js';
-import { ClassifierTrainer, type EpochRecord } from '../../nn/trainer.js';
+import { ClassifierTrainer, DivergedError, type EpochRecord } from '../../nn/trainer.js';
 import { ResidualMlp, type Variant } from './model.js';
 import { MatrixDecaySGD, warmupCosine } from './sgd.js';
 
@@ -57,7 +56,7 @@ export async function trainNormfree(run: NormfreeRun, data: TrainTest, onStep?: 
     epochRecords = fit.epochs;
   } catch (e) {
     // The trainer stops on a non-finite loss; for this experiment that is a result.
-    if (!(e instanceof GradwgslError && /the loss became/.test(e.message))) throw e;
+    if (!(e instanceof DivergedError)) throw e;
     diverged = { epoch: Math.floor(step / perEpoch) + 1, step: (step % perEpoch) + 1 };
   }
   try {
