@@ -39,7 +39,15 @@ export async function reproduce(name: string, opts: ReproduceOptions) {
   const rt = await init();
   const exp = await load();
   const base = opts.quick ? exp.quickConfig : exp.defaultConfig;
-  const config = opts.config ? { ...base, ...(JSON.parse(opts.config) as object) } : base;
+  let overrides: object = {};
+  if (opts.config) {
+    try {
+      overrides = JSON.parse(opts.config) as object;
+    } catch (e) {
+      fail(`--config is not valid JSON (${(e as Error).message}); write it like '{"epochs":3}'`);
+    }
+  }
+  const config = { ...base, ...overrides };
   const bar = progressBar(!opts.json);
   let started = false;
   const t0 = performance.now();
