@@ -42,6 +42,22 @@ fn inv_butterfly(u: u32, v: u32, w: vec2<u32>, pr: Prime, last: bool) -> vec2<u3
   return vec2<u32>(top, shoup_mul(sub_mod(u, v, pr.q), ww.x, ww.y, pr.q));
 }
 
+// Where butterfly b of a row's global stage reads and writes, and its twiddle.
+struct StageSite {
+  prime: u32,
+  at: u32,
+  t: u32,
+  w: vec2<u32>,
+}
+
+fn stage_site(row: u32, b: u32) -> StageSite {
+  let prime = p.base + row % p.k;
+  let t = 1u << p.log_t;
+  let i = b >> p.log_t;
+  let j = (i << (p.log_t + 1u)) + (b & (t - 1u));
+  return StageSite(prime, row * p.n + j, t, tw[prime * p.n + (p.n >> (p.log_t + 1u)) + i]);
+}
+
 // One global-memory stage: one thread per butterfly (N/2 per row).
 @compute @workgroup_size(WG)
 fn fwd_stage(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>,
@@ -51,13 +67,11 @@ fn fwd_stage(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_i
   if (row >= p.rows || b >= p.n / 2u) {
     return;
   }
-  let prime = p.base + row % p.k;
-  let pr = primes[prime];
-  let t = 1u << p.log_t;
-  let i = b >> p.log_t;
-  let j = (i << (p.log_t + 1u)) + (b & (t - 1u));
-  let w = tw[prime * p.n + (p.n >> (p.log_t + 1u)) + i];
-  let at = row * p.n + j;
+  let site = stage_site(row, b);
+  let pr = primes[site.prime];
+  let at = site.at;
+  let t = site.t;
+  let w = site.w;
   let r = fwd_butterfly(src[at], src[at + t], w, pr.q);
   dst[at] = r.x;
   dst[at + t] = r.y;
@@ -71,13 +85,11 @@ fn inv_stage(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(workgroup_i
   if (row >= p.rows || b >= p.n / 2u) {
     return;
   }
-  let prime = p.base + row % p.k;
-  let pr = primes[prime];
-  let t = 1u << p.log_t;
-  let i = b >> p.log_t;
-  let j = (i << (p.log_t + 1u)) + (b & (t - 1u));
-  let w = tw[prime * p.n + (p.n >> (p.log_t + 1u)) + i];
-  let at = row * p.n + j;
+  let site = stage_site(row, b);
+  let pr = primes[site.prime];
+  let at = site.at;
+  let t = site.t;
+  let w = site.w;
   let r = inv_butterfly(src[at], src[at + t], w, pr, 2u * t == p.n);
   dst[at] = r.x;
   dst[at + t] = r.y;
