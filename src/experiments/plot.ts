@@ -1,5 +1,7 @@
 // Minimal, dependency-free SVG line charts for experiment reports (loss vs epoch, error vs N).
 
+import type { ClaimRow } from './experiment.js';
+
 export interface Series {
   name: string;
   points: readonly (readonly [number, number])[];
@@ -85,4 +87,9 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** Claims as blocks (paper and ours on their own lines): the texts are too long for table columns. */
+export function claimBlocks(rows: readonly ClaimRow[]): string {
+  return rows.map((r) => [`${r.claim}  [${r.verdict}]`, `    paper: ${r.paper}`, `    ours:  ${r.ours}`].join('\n')).join('\n');
 }

@@ -1,7 +1,7 @@
 // The report: criteria N1–N4 beside the paper's claims and the spec's numpy prototype, tables
 // of accuracy, init signal and learned multipliers, and plots.
 import type { ClaimRow, ExperimentReport } from '../experiment.js';
-import { lineChart, textTable, type Series } from '../plot.js';
+import { claimBlocks, lineChart, textTable, type Series } from '../plot.js';
 import type { NormfreeConfig, NormfreeResult } from './config.js';
 import { judge, meanAccuracy, type Verdict } from './criteria.js';
 import { VARIANT_LABELS, type Variant } from './model.js';
@@ -54,11 +54,6 @@ function claims(verdicts: readonly Verdict[], result: NormfreeResult, c: Normfre
     verdict: 'n/a',
   });
   return rows;
-}
-
-/** Claims as blocks (paper and ours on their own lines): the texts are too long for table columns. */
-export function claimBlocks(rows: readonly ClaimRow[]): string {
-  return rows.map((r) => [`${r.claim}  [${r.verdict}]`, `    paper: ${r.paper}`, `    ours:  ${r.ours}`].join('\n')).join('\n');
 }
 
 function accuracyCell(runs: readonly NormfreeRunResult[]): string {

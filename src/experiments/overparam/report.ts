@@ -1,8 +1,7 @@
 // The report: each criterion C1–C8 pass/fail beside the theory's prediction and the spec's
 // numpy prototype, the sweep tables with fitted log-log slopes, and plots.
 import type { ClaimRow, ExperimentReport } from '../experiment.js';
-import { claimBlocks } from '../normfree/report.js';
-import { lineChart, textTable, type Series } from '../plot.js';
+import { claimBlocks, lineChart, textTable, type Series } from '../plot.js';
 import type { OverparamResult, SweepPoint } from './config.js';
 import { judge, logLogSlope, medianSteps, type CheckId } from './criteria.js';
 
