@@ -1,24 +1,11 @@
 // What the browser tests share: Chromium (installed when missing), the demos built into a
 // temporary folder and served on 127.0.0.1 (navigator.gpu needs a secure context), and a way
 // to look at a screenshot's pixels.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.js';
+import { runScript, startDemoServer } from '../../scripts/demo-server.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Headless Chromium; as measured in /work/shared/mission/BROWSER.md, WebGPU (SwiftShader) needs only --enable-unsafe-webgpu. */
-export function launchChromium({ webgpu = true } = {}): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-quic', ...(webgpu ? ['--enable-unsafe-webgpu'] : [])],
-    env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR || '/tmp' },
-  });
-}
+export { launchChromium };
 
 /** Setup hooks may install Chromium first (apt, a few minutes once), so they get this long. */
 export const INSTALL_AND_RUN_MS = 600_000;
@@ -30,34 +17,22 @@ export interface Demos {
   close(): Promise<void>;
 }
 
-function node(script: string, ...args: string[]): void {
-  const r = spawnSync(process.execPath, [join(ROOT, script), ...args], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${script} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+/** Installs Debian's chromium when it is missing (apt, once). */
+export function ensureChromium(): void {
+  runScript('scripts/ensure-chromium.mjs');
 }
 
 /** Builds the demos plus `pages` (name → entry .ts), serves them and starts headless Chromium. */
 export async function openDemos(pages: Record<string, string> = {}): Promise<Demos> {
-  node('scripts/ensure-chromium.mjs');
-  const dir = mkdtempSync(join(tmpdir(), 'gradwgsl-demos-'));
-  node('scripts/build-demos.mjs', '--outdir', dir, ...Object.entries(pages).flatMap(([name, entry]) => ['--page', `${name}=${entry}`]));
-  const server = spawn(process.execPath, [join(ROOT, 'scripts/serve-demos.mjs'), '--dir', dir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
-      if (m) resolve(m[0]);
-    });
-    server.on('exit', (code) => reject(new Error(`serve-demos exited (${code}) before printing its URL: ${out}`)));
-  });
+  ensureChromium();
+  const server = await startDemoServer(pages);
   const browser = await launchChromium();
   return {
-    url,
+    url: server.url,
     browser,
     close: async () => {
       await browser.close();
-      server.kill();
-      rmSync(dir, { recursive: true, force: true });
+      server.stop();
     },
   };
 }

@@ -1,12 +1,17 @@
 // The demo pages in headless Chromium: the MNIST page trains a few steps with its loss falling,
-// renders (screenshot saved as docs/demo-mnist.png), and a Chrome performance trace of the run
-// holds the profiler's entries on the "gradwgsl" DevTools track group; the gallery finds WebGPU,
-// and without WebGPU both pages say what to change.
+// renders, and a Chrome performance trace of the run holds the profiler's entries on the
+// "gradwgsl" DevTools track group; in the FP8 precision it trains the fp8 experiment's network
+// and reports what only that path measures; the gallery finds WebGPU, and without WebGPU (or
+// with a wrong precision in the address) the page says what to change. The screenshots and the
+// trace summary go to runs/browser/ (gitignored).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INSTALL_AND_RUN_MS, launchChromium, openDemos, pixelStats, type Demos } from './harness.js';
 
 const STEPS = 8;
+const OUT = fileURLToPath(new URL('../../runs/browser/', import.meta.url));
 let demos: Demos;
 let demo: Window['gradwgslDemo'];
 let screenshot: Buffer;
@@ -17,12 +22,12 @@ beforeAll(async () => {
   const page = await demos.browser.newPage({ viewport: { width: 1200, height: 900 } });
   await demos.browser.startTracing(page, { categories: ['blink.user_timing', 'devtools.timeline'] });
   await page.goto(`${demos.url}mnist.html?autostart=1&steps=${STEPS}&optimizer=adam&profile=1`);
-  await page.waitForFunction(() => ['done', 'error', 'no-webgpu'].includes(window.gradwgslDemo?.state), null, { timeout: 90_000 });
+  await finished(page, 90_000);
   const trace = JSON.parse((await demos.browser.stopTracing()).toString('utf8')) as { traceEvents: any[] };
   demo = await page.evaluate(() => window.gradwgslDemo);
   screenshot = await page.screenshot({ fullPage: true });
-  mkdirSync('docs', { recursive: true });
-  writeFileSync('docs/demo-mnist.png', screenshot);
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(`${OUT}demo-mnist.png`, screenshot);
   // performance.measure with a detail reaches the trace as a blink.user_timing begin event whose detail is a JSON string.
   userTimings = trace.traceEvents
     .filter((e) => e.cat === 'blink.user_timing' && e.ph === 'b' && typeof e.args?.detail === 'string')
@@ -33,6 +38,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await demos?.close();
 });
+
+/** Waits until the page's run (or its start) has ended one way or another. */
+async function finished(page: Page, timeout: number): Promise<void> {
+  await page.waitForFunction(() => ['done', 'error', 'no-webgpu'].includes(window.gradwgslDemo?.state), null, { timeout });
+}
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
@@ -66,7 +76,7 @@ describe('MNIST demo in Chromium', () => {
     expect(byTrack('CPU steps').map((e) => e.name)).toEqual(['warm-up: 1 step (compiles the plan)', ...Array.from({ length: STEPS - 1 }, (_, i) => `step ${i + 2}`)]);
     expect(byTrack('GPU memory (pool)').length).toBe(STEPS - 1);
     const counts = Object.fromEntries(['GPU kernels', 'CPU steps', 'GPU memory (pool)'].map((t) => [t, byTrack(t).length]));
-    writeFileSync('docs/devtools-trace-summary.json', `${JSON.stringify({
+    writeFileSync(`${OUT}devtools-trace-summary.json`, `${JSON.stringify({
       source: 'test/browser/mnist-demo.test.ts: Chromium trace of the MNIST demo (profile=1), gradwgsl track group',
       adapter: 'Chromium headless, SwiftShader',
       entriesPerTrack: counts,
@@ -75,7 +85,82 @@ describe('MNIST demo in Chromium', () => {
   });
 });
 
+describe('MNIST demo in FP8 (the fp8 experiment\'s paper configuration)', () => {
+  const FP8_STEPS = 6;
+  let fp8: Window['gradwgslDemo'];
+  let status: string;
+  let kernelTable: string;
+
+  beforeAll(async () => {
+    const page = await demos.browser.newPage({ viewport: { width: 1200, height: 900 } });
+    // lr 0.1 so a few plain-SGD steps move the loss clearly (the experiment's 0.02 needs more).
+    await page.goto(`${demos.url}mnist.html?autostart=1&steps=${FP8_STEPS}&precision=fp8&batch=64&lr=0.1&profile=1`);
+    await finished(page, 120_000);
+    fp8 = await page.evaluate(() => window.gradwgslDemo);
+    status = (await page.textContent('#status'))!;
+    kernelTable = (await page.textContent('#kernels'))!;
+    writeFileSync(`${OUT}demo-mnist-fp8.png`, await page.screenshot({ fullPage: true }));
+    await page.close();
+  }, 150_000);
+
+  it(`trains ${FP8_STEPS} steps and the loss falls`, () => {
+    expect(fp8.error ?? '').toBe('');
+    expect(fp8.state).toBe('done');
+    expect(fp8.precision).toBe('fp8');
+    expect(fp8.losses.length).toBe(FP8_STEPS);
+    expect(fp8.losses.every(Number.isFinite)).toBe(true);
+    expect(fp8.losses[0]).toBeGreaterThan(1.9);
+    expect(mean(fp8.losses.slice(-2))).toBeLessThan(0.9 * mean(fp8.losses.slice(0, 2)));
+  });
+
+  it('ran the FP8 kernels and reports the counters only the FP8 path keeps', () => {
+    expect(fp8.lowp?.variant).toBe('paper');
+    const { lostUpdateFraction, underflowFraction } = fp8.lowp!;
+    // LowpSGD counts every nonzero update; some are below half an FP16 ulp of their weight.
+    expect(lostUpdateFraction).toBeGreaterThan(0);
+    expect(lostUpdateFraction).toBeLessThan(1);
+    // The FP8 layer's output gradients: loss scaling keeps underflow rare (criterion C(iii)).
+    expect(Number.isFinite(underflowFraction)).toBe(true);
+    expect(underflowFraction).toBeGreaterThanOrEqual(0);
+    expect(underflowFraction).toBeLessThan(0.05);
+    expect(status).toContain('paper config (FP8 GEMMs, chunk 64, SR update)');
+    expect(status).toMatch(/lost under round-to-nearest\) \d/);
+    // Profiled: the chunked FP8/FP16 GEMM of shaders/gemm/fp8-chunked.wgsl timed on the GPU.
+    expect(kernelTable).toContain('gemm/fp8-chunked');
+  });
+});
+
+describe('the Stop button', () => {
+  it('ends an FP8 round-to-nearest run after the step in flight, with its counters', async () => {
+    const page = await demos.browser.newPage();
+    await page.goto(`${demos.url}mnist.html?autostart=1&precision=fp8-rne&batch=32&epochs=1`);
+    await page.waitForFunction(() => window.gradwgslDemo?.losses.length > 0, null, { timeout: 90_000 });
+    await page.click('#stop');
+    await finished(page, 60_000);
+    const run = await page.evaluate(() => window.gradwgslDemo);
+    expect(run.error ?? '').toBe('');
+    expect(run.precision).toBe('fp8-rne');
+    // One epoch is 250 steps; the stop lands within the step running when it was clicked.
+    expect(run.losses.length).toBeLessThanOrEqual(3);
+    expect(run.epochs).toEqual([]);
+    expect(run.lowp?.variant).toBe('rne-update');
+    expect(run.lowp!.lostUpdateFraction).toBeGreaterThan(0);
+    expect(await page.textContent('#status')).toMatch(/^stopped after \d steps.*same, round-to-nearest update/);
+    expect(await page.isEnabled('#start')).toBe(true);
+    await page.close();
+  }, 180_000);
+});
+
 describe('demo pages and missing WebGPU', () => {
+  it('a precision the page does not offer is refused with the ones it does', async () => {
+    const page = await demos.browser.newPage();
+    await page.goto(`${demos.url}mnist.html?autostart=1&precision=fp4`);
+    await finished(page, 20_000);
+    expect(await page.evaluate(() => window.gradwgslDemo.state)).toBe('error');
+    expect(await page.textContent('#status')).toContain('precision=fp4 in the address is not one of fp32, fp8, fp8-rne');
+    await page.close();
+  });
+
   it('the gallery reports the WebGPU adapter', async () => {
     const page = await demos.browser.newPage();
     await page.goto(demos.url);

@@ -70,6 +70,21 @@ describe('trace-event export', () => {
     expect(counters.map((c) => c.args.live)).toEqual([4, 5]);
   });
 
+  it('names the traced page before the first entry (the Performance panel draws nothing without it)', () => {
+    const trace = chromeTrace({ kernels, spans, memory });
+    const started = trace.traceEvents.filter((e) => e.name === 'TracingStartedInBrowser');
+    expect(started.length).toBe(1);
+    expect(started[0]!.ts).toBe(1000); // the first entry: the step span at 1 ms
+    expect(Math.min(...trace.traceEvents.filter((e) => e.ph === 'b').map((e) => e.ts))).toBeGreaterThanOrEqual(started[0]!.ts);
+  });
+
+  it('marks the end of the last entry (the panel range stops at the last event that is not a user timing)', () => {
+    const trace = chromeTrace({ kernels, spans, memory });
+    const last = trace.traceEvents.at(-1)!;
+    expect(last).toMatchObject({ ph: 'I', name: 'end of profile', ts: 3000 });
+    expect(Math.max(...trace.traceEvents.map((e) => e.ts))).toBe(3000);
+  });
+
   it('parses dispatch labels, and keeps unknown ones whole', () => {
     expect(parseLabel(MM)).toEqual({ op: 'gemm', inputs: 'f32[7,5], f32[5,3]', kernel: 'gemm/tiled' });
     expect(parseLabel('copy')).toEqual({ op: 'copy', inputs: '', kernel: 'copy' });

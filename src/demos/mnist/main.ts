@@ -1,21 +1,26 @@
 // The MNIST live-training page: controls, charts, adapter info and the kernel table around
-// trainMnist(). URL parameters preset the controls (optimizer, lr, batch, epochs, profile=1),
-// `steps=N` stops after N steps and `autostart=1` starts at once; window.gradwgslDemo exposes
-// the run's state to the browser tests.
+// trainMnist(). URL parameters preset the controls (precision=fp32|fp8|fp8-rne, optimizer, lr,
+// batch, epochs, profile=1), `steps=N` stops after N steps and `autostart=1` starts at once;
+// window.gradwgslDemo exposes the run's state to the browser tests.
 import { adapterInfo } from '../../cli/info.js';
 import type { TrainTest } from '../../data/batches.js';
+import { VARIANT_LABELS } from '../../experiments/fp8/mnist.js';
 import type { Runtime } from '../../graph/runtime.js';
 import type { KernelRow } from '../../profile/summary.js';
 import { LiveChart } from '../common/chart.js';
 import { startEngine } from '../common/engine.js';
 import { escapeHtml } from '../common/webgpu.js';
 import { decodeDigits } from '../digits-file.js';
-import { trainMnist, type RunConfig } from './session.js';
+import { LOWP_LR, PRECISION_VARIANTS, trainMnist, type LowpCounters, type Precision, type RunConfig } from './session.js';
 
 interface DemoState {
   state: 'loading' | 'ready' | 'training' | 'done' | 'error' | 'no-webgpu';
   losses: number[];
   epochs: { epoch: number; trainAccuracy: number; testAccuracy: number }[];
+  /** The precision of the current or last run. */
+  precision?: Precision;
+  /** What only the FP8 path measures (null for FP32), once a run ends. */
+  lowp?: LowpCounters | null;
   error?: string;
 }
 
@@ -30,6 +35,8 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const demo: DemoState = (window.gradwgslDemo = { state: 'loading', losses: [], epochs: [] });
 const params = new URLSearchParams(location.search);
 const ui = {
+  precision: $<HTMLSelectElement>('precision'),
+  precisionNote: $('precision-note'),
   optimizer: $<HTMLSelectElement>('optimizer'),
   lr: $<HTMLInputElement>('lr'),
   batch: $<HTMLSelectElement>('batch'),
@@ -43,15 +50,52 @@ const CHART_SIZE = { width: 500, height: 280 };
 const lossChart = new LiveChart($('loss-chart'), ['train loss'], { title: '', xLabel: 'step', yLabel: 'cross-entropy', ...CHART_SIZE });
 const accChart = new LiveChart($('acc-chart'), ['train', 'held-out'], { title: '', xLabel: 'epoch', yLabel: 'accuracy', ...CHART_SIZE });
 
+const PRECISION_NOTES: Record<Precision, string> = {
+  fp32: 'FP32 throughout: the model and optimizers of <code>gradwgsl train</code>.',
+  fp8: 'The fp8 experiment\'s paper configuration (Wang et al. 2018): layers 1 and 3 in FP16 (1,6,9), layer 2 with FP8 (1,5,2) ' +
+    'operands and gradients, every GEMM accumulating in FP16 in chunks of 64, FP16 master weights updated by SGD ' +
+    '(momentum 0.9, weight decay 1e-4) with stochastic rounding, so the optimizer is fixed. The formats are emulated in ' +
+    'f32 and u32 words: no <code>shader-f16</code> needed.',
+  'fp8-rne': 'As FP8 (paper), but the weight update rounds to nearest: updates smaller than half an ulp of their weight are lost.',
+};
+
+function selectedPrecision(): Precision {
+  return ui.precision.value as Precision;
+}
+
+function showPrecision(): void {
+  const lowp = PRECISION_VARIANTS[selectedPrecision()] !== null;
+  ui.optimizer.disabled = lowp;
+  ui.optimizer.title = lowp ? 'The FP8 precisions train with the paper\'s SGD on FP16 master weights.' : '';
+  ui.precisionNote.innerHTML = PRECISION_NOTES[selectedPrecision()];
+}
+
 function presetControls(): void {
-  for (const [key, el] of [['optimizer', ui.optimizer], ['batch', ui.batch], ['epochs', ui.epochs]] as const) {
+  for (const [key, el] of [['precision', ui.precision], ['optimizer', ui.optimizer], ['batch', ui.batch], ['epochs', ui.epochs]] as const) {
     const v = params.get(key);
-    if (v !== null) el.value = v;
+    if (v === null) continue;
+    el.value = v;
+    if (el instanceof HTMLSelectElement && el.value !== v) {
+      throw new Error(`${key}=${v} in the address is not one of ${Array.from(el.options, (o) => o.value).join(', ')}; fix it and reload`);
+    }
   }
   ui.profile.checked = params.get('profile') === '1';
-  const lr = () => DEFAULT_LR[ui.optimizer.value as RunConfig['optimizer']];
+  const lr = () => (PRECISION_VARIANTS[selectedPrecision()] === null ? DEFAULT_LR[ui.optimizer.value as RunConfig['optimizer']] : LOWP_LR);
   ui.lr.value = params.get('lr') ?? String(lr());
+  showPrecision();
   ui.optimizer.addEventListener('change', () => (ui.lr.value = String(lr())));
+  ui.precision.addEventListener('change', () => {
+    ui.lr.value = String(lr());
+    showPrecision();
+  });
+}
+
+const percent = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toPrecision(3)}%`);
+
+/** The FP8 path's own measurements, for the status line. */
+function lowpSummary(c: LowpCounters): string {
+  return ` · ${VARIANT_LABELS[c.variant]}: updates below half an ulp (lost under round-to-nearest) ${percent(c.lostUpdateFraction)}, ` +
+    `FP8 gradients that underflowed ${percent(c.underflowFraction)}`;
 }
 
 function showAdapter(rt: Runtime): void {
@@ -75,6 +119,7 @@ function showKernels(rows: KernelRow[]): void {
 function readConfig(): RunConfig {
   const lr = Number(ui.lr.value);
   return {
+    precision: selectedPrecision(),
     optimizer: ui.optimizer.value as RunConfig['optimizer'],
     lr: Number.isFinite(lr) && lr > 0 ? lr : undefined,
     batch: Number(ui.batch.value),
@@ -89,15 +134,19 @@ async function run(rt: Runtime, data: TrainTest): Promise<void> {
   const config = readConfig();
   const abort = new AbortController();
   ui.start.disabled = true;
+  ui.precision.disabled = true;
   ui.stop.disabled = false;
   ui.stop.onclick = () => abort.abort();
   demo.state = 'training';
   demo.losses = [];
   demo.epochs = [];
+  demo.precision = config.precision;
+  demo.lowp = undefined;
   lossChart.clear();
   accChart.clear();
   const perEpoch = Math.floor(data.train.n / config.batch);
-  ui.status.textContent = `measuring the untrained model, then compiling the training step (${config.optimizer}, batch ${config.batch})…`;
+  ui.status.textContent = `measuring the untrained model, then compiling the training step (${ui.precision.selectedOptions[0]!.text}, ` +
+    `${PRECISION_VARIANTS[config.precision] === null ? config.optimizer : 'SGD on FP16 weights'}, batch ${config.batch})…`;
   try {
     const result = await trainMnist(rt, data, config, abort.signal, {
       onStart: (heldOut) => accChart.add(1, 0, heldOut),
@@ -115,8 +164,10 @@ async function run(rt: Runtime, data: TrainTest): Promise<void> {
       onKernels: showKernels,
     });
     const last = result.epochs.at(-1);
+    demo.lowp = result.lowp;
     ui.status.textContent = (result.interrupted ? 'stopped' : 'done') +
-      (last ? `: held-out accuracy ${(100 * last.testAccuracy).toFixed(2)}% after epoch ${last.epoch}` : ` after ${demo.losses.length} steps, loss ${demo.losses.at(-1)?.toFixed(4)}`);
+      (last ? `: held-out accuracy ${(100 * last.testAccuracy).toFixed(2)}% after epoch ${last.epoch}` : ` after ${demo.losses.length} steps, loss ${demo.losses.at(-1)?.toFixed(4)}`) +
+      (result.lowp ? lowpSummary(result.lowp) : '');
     demo.state = 'done';
   } catch (e) {
     demo.state = 'error';
@@ -124,6 +175,7 @@ async function run(rt: Runtime, data: TrainTest): Promise<void> {
     ui.status.textContent = `error: ${demo.error}`;
   } finally {
     ui.start.disabled = false;
+    ui.precision.disabled = false;
     ui.stop.disabled = true;
   }
 }

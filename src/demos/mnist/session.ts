@@ -1,17 +1,30 @@
-// One training run of the MNIST demo: the CLI's model, optimizers and ClassifierTrainer on the
-// embedded digits, with optional kernel profiling onto the DevTools track.
-import { makeOptimizer } from '../../optim/factory.js';
+// One training run of the MNIST demo on the embedded digits, with optional kernel profiling onto
+// the DevTools track. FP32 trains the CLI's model with its optimizers; the FP8 precisions train
+// the fp8 experiment's own network and optimizer (buildMnist) and read its counters. Both run
+// through ClassifierTrainer, as the CLI and the experiment do.
+import { DEFAULT_CONFIG } from '../../experiments/fp8/config.js';
+import { buildMnist, precisionCounters, type MnistRunResult, type MnistVariant } from '../../experiments/fp8/mnist.js';
+import { makeOptimizer, type OptimizerName } from '../../optim/factory.js';
+import type { Optimizer } from '../../optim/optimizer.js';
 import type { TrainTest } from '../../data/batches.js';
 import type { Runtime } from '../../graph/runtime.js';
 import { mnistMlp } from '../../nn/models.js';
+import type { Module } from '../../nn/module.js';
 import { ClassifierTrainer, type EpochRecord, type FitResult, type StepInfo } from '../../nn/trainer.js';
 import { devtoolsTimeline } from '../../profile/devtools.js';
 import { Profiler } from '../../profile/profiler.js';
 import { kernelSummary, type KernelRow } from '../../profile/summary.js';
 import { StepProfiler } from '../../profile/training.js';
+import { numel } from '../../tensor/shape.js';
+
+/** The page's precisions and the fp8 experiment's variant each runs (FP32: the CLI's path). */
+export const PRECISION_VARIANTS = { fp32: null, fp8: 'paper', 'fp8-rne': 'rne-update' } as const satisfies Record<string, MnistVariant | null>;
+export type Precision = keyof typeof PRECISION_VARIANTS;
 
 export interface RunConfig {
-  optimizer: 'sgd' | 'adam' | 'rmsprop';
+  precision: Precision;
+  /** FP32 only: the FP8 variants use the paper's SGD on FP16 master weights. */
+  optimizer: OptimizerName;
   lr?: number;
   batch: number;
   epochs: number;
@@ -19,6 +32,14 @@ export interface RunConfig {
   /** Stop after this many steps (0: train all epochs). */
   maxSteps: number;
   profile: boolean;
+}
+
+/** What only the low-precision path measures, over the whole run. */
+export type LowpCounters = { variant: MnistVariant } & Pick<MnistRunResult, 'lostUpdateFraction' | 'underflowFraction'>;
+
+export interface RunResult extends FitResult {
+  /** Null for FP32. */
+  lowp: LowpCounters | null;
 }
 
 export interface RunCallbacks {
@@ -32,15 +53,34 @@ export interface RunCallbacks {
 
 const KERNEL_TABLE_EVERY = 10;
 
+/** The default learning rate of an FP8 precision: the experiment's (criterion (i)). */
+export const LOWP_LR = DEFAULT_CONFIG.mnist.high.lr;
+
+interface Trainee {
+  model: Module;
+  optimizer: Optimizer;
+  counters(): Promise<LowpCounters | null>;
+}
+
+async function createTrainee(config: RunConfig, data: TrainTest): Promise<Trainee> {
+  const variant = PRECISION_VARIANTS[config.precision];
+  if (variant === null) {
+    const model = mnistMlp(config.seed);
+    return { model, optimizer: makeOptimizer(config.optimizer, model.parameters(), config.lr, 0.9), counters: async () => null };
+  }
+  const run = { variant, lr: config.lr ?? LOWP_LR, batchSize: config.batch, seed: config.seed, hidden: DEFAULT_CONFIG.mnist.hidden };
+  const setup = await buildMnist(run, numel(data.train.shape), data.train.classes);
+  return { ...setup, counters: async () => ({ variant, ...(await precisionCounters(setup)) }) };
+}
+
 /** Collects the GPU times so far and hands the per-kernel table to the page. */
 async function refreshKernels(steps: StepProfiler, cb: RunCallbacks): Promise<void> {
   await steps.profiler.collect();
   cb.onKernels?.(kernelSummary(steps.profiler.kernels, steps.stepsMs));
 }
 
-export async function trainMnist(rt: Runtime, data: TrainTest, config: RunConfig, signal: AbortSignal, cb: RunCallbacks): Promise<FitResult> {
-  const model = mnistMlp(config.seed);
-  const optimizer = makeOptimizer(config.optimizer, model.parameters(), config.lr, 0.9);
+export async function trainMnist(rt: Runtime, data: TrainTest, config: RunConfig, signal: AbortSignal, cb: RunCallbacks): Promise<RunResult> {
+  const { model, optimizer, counters } = await createTrainee(config, data);
   const trainer = new ClassifierTrainer(model, optimizer);
   const profiler = config.profile ? new Profiler(rt, devtoolsTimeline()) : null;
   let steps: StepProfiler | null = null;
@@ -52,7 +92,7 @@ export async function trainMnist(rt: Runtime, data: TrainTest, config: RunConfig
     steps = profiler ? new StepProfiler(profiler, 1) : null;
     const started = performance.now();
     let count = 0;
-    return await trainer.fit(data.train, data.test, {
+    const fit = await trainer.fit(data.train, data.test, {
       epochs: config.epochs,
       batchSize: config.batch,
       seed: config.seed,
@@ -66,6 +106,7 @@ export async function trainMnist(rt: Runtime, data: TrainTest, config: RunConfig
       },
       onEpoch: cb.onEpoch,
     });
+    return { ...fit, lowp: await counters() };
   } finally {
     profiler?.stop();
     if (steps) await refreshKernels(steps, cb);

@@ -5,6 +5,7 @@ import type { TrainTest } from '../../data/batches.js';
 import { fail } from '../../device/errors.js';
 import { ClassifierTrainer, type EpochRecord } from '../../nn/trainer.js';
 import { Flatten, Sequential } from '../../nn/layers/sequential.js';
+import type { Optimizer } from '../../optim/optimizer.js';
 import { SGD } from '../../optim/sgd.js';
 import { PAPER_ACCUMULATION, type Accumulation } from '../../precision/accumulate.js';
 import { BINARY16 } from '../../precision/format.js';
@@ -61,11 +62,16 @@ function accumulationOf(variant: MnistVariant): Accumulation {
   return PAPER_ACCUMULATION;
 }
 
-/** Trains one configuration from the seed's initial weights and reports test accuracy per epoch. */
-export async function trainMnist(run: MnistRun, data: TrainTest, onEpoch?: (r: EpochRecord) => void): Promise<MnistRunResult> {
-  const started = performance.now();
-  if (data.train.n < run.batchSize) fail(`fp8 mnist: batch ${run.batchSize} is larger than the ${data.train.n} training examples`);
-  const widths = [data.train.x.length / data.train.n, ...run.hidden, data.train.classes];
+/** The variant's network and optimizer: what trainMnist trains, and what the MNIST demo page drives. */
+export interface MnistSetup {
+  model: Sequential;
+  optimizer: Optimizer;
+  layers: LowpLinear[];
+}
+
+/** Builds the variant's network (from the seed's initial weights) for `inputs` features and `classes` classes. */
+export async function buildMnist(run: Omit<MnistRun, 'epochs'>, inputs: number, classes: number): Promise<MnistSetup> {
+  const widths = [inputs, ...run.hidden, classes];
   const precisions = layerPrecisions(run.variant, widths.length - 1);
   const accumulation = accumulationOf(run.variant);
   const layers = await Promise.all(
@@ -93,22 +99,34 @@ export async function trainMnist(run: MnistRun, data: TrainTest, onEpoch?: (r: E
         seed: run.seed,
       })
     : new SGD(params, { lr: run.lr, momentum: MOMENTUM, weightDecay: WEIGHT_DECAY });
-  const trainer = new ClassifierTrainer(model, optimizer);
+  return { model, optimizer, layers };
+}
+
+/** The low-precision counters since the setup was built (null where the variant has no such counter). */
+export async function precisionCounters(setup: MnistSetup): Promise<Pick<MnistRunResult, 'lostUpdateFraction' | 'underflowFraction'>> {
+  const lostUpdateFraction = setup.optimizer instanceof LowpSGD ? (await setup.optimizer.lostUpdates()).fraction : null;
+  let underflowFraction: number | null = null;
+  const fp8Layers = setup.layers.filter((l) => l.precision === 'fp8');
+  if (fp8Layers.length) {
+    const counts = await Promise.all(fp8Layers.map((l) => l.underflow()));
+    const nonzero = counts.reduce((s, c) => s + c.nonzero, 0);
+    underflowFraction = nonzero ? counts.reduce((s, c) => s + c.underflows, 0) / nonzero : 0;
+  }
+  return { lostUpdateFraction, underflowFraction };
+}
+
+/** Trains one configuration from the seed's initial weights and reports test accuracy per epoch. */
+export async function trainMnist(run: MnistRun, data: TrainTest, onEpoch?: (r: EpochRecord) => void): Promise<MnistRunResult> {
+  const started = performance.now();
+  if (data.train.n < run.batchSize) fail(`fp8 mnist: batch ${run.batchSize} is larger than the ${data.train.n} training examples`);
+  const setup = await buildMnist(run, data.train.x.length / data.train.n, data.train.classes);
+  const trainer = new ClassifierTrainer(setup.model, setup.optimizer);
   try {
     const fit = await trainer.fit(data.train, data.test, { epochs: run.epochs, batchSize: run.batchSize, seed: run.seed, onEpoch });
-    let lostUpdateFraction: number | null = null;
-    let underflowFraction: number | null = null;
-    if (optimizer instanceof LowpSGD) lostUpdateFraction = (await optimizer.lostUpdates()).fraction;
-    const fp8Layers = layers.filter((l) => l.precision === 'fp8');
-    if (fp8Layers.length) {
-      const counts = await Promise.all(fp8Layers.map((l) => l.underflow()));
-      const nonzero = counts.reduce((s, c) => s + c.nonzero, 0);
-      underflowFraction = nonzero ? counts.reduce((s, c) => s + c.underflows, 0) / nonzero : 0;
-    }
-    return { ...run, epochRecords: fit.epochs, lostUpdateFraction, underflowFraction, seconds: (performance.now() - started) / 1000 };
+    return { ...run, epochRecords: fit.epochs, ...(await precisionCounters(setup)), seconds: (performance.now() - started) / 1000 };
   } finally {
     trainer.dispose();
-    optimizer.dispose();
-    model.dispose();
+    setup.optimizer.dispose();
+    setup.model.dispose();
   }
 }
