@@ -3,7 +3,7 @@
 // Prints the gradwgsl-vs-SEAL table (markdown, for bench/RESULTS.md) and, with --glyph, the
 // Glyph demo's report on this machine's GPU.
 import { writeFileSync } from 'node:fs';
-import { glyphExperiment } from '../src/experiments/glyph/index.js';
+import { experiment as glyphExperiment } from '../src/experiments/glyph/index.js';
 import { adapterInfo } from '../src/cli/info.js';
 import { init, shutdown } from '../src/graph/runtime.js';
 import { FHE_BENCH_DEFAULTS, fheBenchTable, runFheBench } from './fhe.js';

@@ -1,6 +1,7 @@
 // Builds the browser demos into a static folder (default dist/demos): the pages and styles from
-// src/demos/static, one esbuild bundle per page (ES modules, source maps), and the MNIST digits
-// file the training demo fetches.
+// src/demos/static, one esbuild bundle per page (ES modules split into shared chunks, source
+// maps), one page per paper experiment of src/demos/experiment/registry.ts (all running the one
+// experiment page bundle) with their gallery cards, and the MNIST digits file the pages fetch.
 //   node scripts/build-demos.mjs [--outdir DIR] [--page NAME=ENTRY.ts ...]
 // --page adds a bundle NAME.js with a generated NAME.html (the browser tests use it).
 import { build } from 'esbuild';
@@ -17,7 +18,7 @@ const { values } = parseArgs({
 });
 const outdir = resolve(values.outdir);
 
-const PAGES = { gallery: 'src/demos/gallery.ts', mnist: 'src/demos/mnist/main.ts' };
+const PAGES = { gallery: 'src/demos/gallery.ts', mnist: 'src/demos/mnist/main.ts', experiment: 'src/demos/experiment/page.ts' };
 const extra = Object.fromEntries(values.page.map((spec) => {
   const [name, entry] = spec.split('=');
   if (!name || !entry) throw new Error(`--page expects NAME=ENTRY.ts, got '${spec}'`);
@@ -48,6 +49,9 @@ await build({
   bundle: true,
   platform: 'browser',
   format: 'esm',
+  // Each experiment's code is imported dynamically, so a page fetches its own and the shared engine once.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   target: 'es2022',
   loader: { '.wgsl': 'text' },
   sourcemap: true,
@@ -62,14 +66,12 @@ for (const name of Object.keys(extra)) {
     `<!doctype html>\n<meta charset="utf-8">\n<title>gradwgsl ${name}</title>\n<link rel="stylesheet" href="style.css">\n<link rel="icon" href="data:,">\n<main id="app"></main>\n<script type="module" src="${name}.js"></script>\n`);
 }
 
-// The digits: bundled for Node (it reads the npm package, so it runs from inside the project),
-// run once, then deleted.
-const writer = join(root, 'node_modules', '.cache', 'gradwgsl', 'write-digits.mjs');
-await build({
-  absWorkingDir: root, entryPoints: ['src/demos/write-digits.ts'], outfile: writer, bundle: true,
-  platform: 'node', format: 'esm', target: 'node20', packages: 'external', loader: { '.wgsl': 'text' }, logLevel: 'warning',
-});
-const r = spawnSync(process.execPath, [writer, join(outdir, 'mnist-digits.bin')], { cwd: root, stdio: 'inherit' });
-rmSync(writer);
-if (r.status !== 0) process.exit(r.status || 1);
+// Build steps that need Node (the npm package's digits, the experiments' titles).
+function runForNode(entry, ...args) {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'run-ts.mjs'), entry, ...args], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status || 1);
+}
+
+runForNode('src/demos/write-digits.ts', join(outdir, 'mnist-digits.bin'));
+runForNode('src/demos/experiment/write-pages.ts', outdir);
 console.log(`demos built into ${outdir}`);

@@ -3,10 +3,12 @@
 //   docs/devtools-demo-trace.png   that run's performance trace in the DevTools Performance panel,
 //                                  zoomed on one training step, the gradwgsl track group open
 //   docs/devtools-node-trace.png   a `gradwgsl profile mnist-mlp` trace (Node, Dawn) in the same panel
+//   docs/demo-overparam.png        the overparam experiment page after a small run (claims, plots)
 // Chromium's GPU is SwiftShader and Node's is lavapipe here, so the times are a CPU's, not a GPU's.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { profileMnistMlp } from '../src/cli/profile.js';
 import { launchChromium } from './chromium.js';
 import { startDemoServer, runScript } from './demo-server.js';
@@ -32,11 +34,29 @@ async function panelShot(trace: Buffer, step: string, file: string): Promise<voi
   }
 }
 
+/** A small overparam run on its page: every stage of the experiment, minutes on SwiftShader. */
+const OVERPARAM = {
+  e1: { n: 20, widths: [16, 32, 64, 128], seeds: [0], tmax: 2000 },
+  e2: { width: 64, ns: [6, 12, 25], tmax: 2000 },
+  e3: { width: 32, pairs: 5, phis: [0.4, 0.2, 0.1], tmax: 3000 },
+};
+
+async function experimentShot(browser: Browser, url: string): Promise<void> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await page.goto(`${url}overparam.html?${new URLSearchParams({ autostart: '1', config: JSON.stringify(OVERPARAM) })}`);
+  await page.waitForFunction(() => ['done', 'error', 'bad-config', 'no-webgpu'].includes(window.gradwgslExperiment?.state), null, { timeout: 900_000 });
+  const state = await page.evaluate(() => window.gradwgslExperiment);
+  if (state.state !== 'done') throw new Error(`the overparam page ended in state '${state.state}': ${state.error ?? ''}`);
+  writeFileSync(join(OUT, 'demo-overparam.png'), await page.screenshot({ fullPage: true }));
+  console.log(`wrote ${join(OUT, 'demo-overparam.png')} (${state.seconds?.toFixed(0)} s, ${state.claims.map((c) => c.verdict).join(', ')})`);
+}
+
 async function demoRun(): Promise<Buffer> {
   runScript('scripts/ensure-chromium.mjs');
   const server = await startDemoServer();
   const browser = await launchChromium();
   try {
+    await experimentShot(browser, server.url);
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     await page.goto(`${server.url}mnist.html?autostart=1&epochs=1&optimizer=adam&profile=1`);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fail } from '../device/errors.js';
 import { init } from '../graph/runtime.js';
 import type { Experiment } from '../experiments/experiment.js';
+import { experimentRecord, recordJson } from '../experiments/record.js';
 import { adapterInfo } from './info.js';
 import { progressBar } from './progress.js';
 
@@ -13,9 +14,9 @@ import { progressBar } from './progress.js';
 type AnyExperiment = Experiment<any, any>;
 
 const EXPERIMENTS: Record<string, () => Promise<AnyExperiment>> = {
-  fp8: async () => (await import('../experiments/fp8/index.js')).fp8Experiment,
+  fp8: async () => (await import('../experiments/fp8/index.js')).experiment,
   kbfgs: async () => (await import('../experiments/kbfgs/index.js')).experiment,
-  glyph: async () => (await import('../experiments/glyph/index.js')).glyphExperiment,
+  glyph: async () => (await import('../experiments/glyph/index.js')).experiment,
   gce: async () => (await import('../experiments/gce/index.js')).experiment,
   ctld: async () => (await import('../experiments/ctld/index.js')).experiment,
   normfree: async () => (await import('../experiments/normfree/index.js')).experiment,
@@ -60,17 +61,14 @@ export async function reproduce(name: string, opts: ReproduceOptions) {
   const report = exp.report(result);
   const dir = join(opts.out, name);
   mkdirSync(dir, { recursive: true });
-  const record = {
-    experiment: name,
-    paper: exp.paper,
+  const record = experimentRecord(exp, report, {
     profile: opts.quick ? 'quick' : 'default',
     device: adapterInfo(rt).adapter,
     config,
     seconds: (performance.now() - t0) / 1000,
-    claims: report.claims,
     result,
-  };
-  writeFileSync(join(dir, 'result.json'), JSON.stringify(record, null, 2));
+  });
+  writeFileSync(join(dir, 'result.json'), recordJson(record));
   for (const [file, svg] of Object.entries(report.plots)) writeFileSync(join(dir, file), svg);
   if (opts.json) console.log(JSON.stringify(record));
   else {

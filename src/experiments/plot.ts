@@ -53,7 +53,7 @@ export function lineChart(series: readonly Series[], opts: ChartOptions): string
   const sy = (v: number) => H - m.b - ((v - y0) / (y1 - y0 || 1)) * (H - m.t - m.b);
   const label = (v: number, log: boolean | undefined) => (log ? `1e${v}` : String(Number(v.toPrecision(4))));
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2 - m.r / 2}" y="22" text-anchor="middle" font-size="14">${esc(opts.title)}</text>`,
   ];

@@ -75,13 +75,6 @@ describe('MNIST demo in Chromium', () => {
     expect(kernels[0]!.detail.devtools.properties.map(([k]) => k)).toEqual(['op', 'inputs', 'kernel', 'gpu ms']);
     expect(byTrack('CPU steps').map((e) => e.name)).toEqual(['warm-up: 1 step (compiles the plan)', ...Array.from({ length: STEPS - 1 }, (_, i) => `step ${i + 2}`)]);
     expect(byTrack('GPU memory (pool)').length).toBe(STEPS - 1);
-    const counts = Object.fromEntries(['GPU kernels', 'CPU steps', 'GPU memory (pool)'].map((t) => [t, byTrack(t).length]));
-    writeFileSync(`${OUT}devtools-trace-summary.json`, `${JSON.stringify({
-      source: 'test/browser/mnist-demo.test.ts: Chromium trace of the MNIST demo (profile=1), gradwgsl track group',
-      adapter: 'Chromium headless, SwiftShader',
-      entriesPerTrack: counts,
-      firstKernels: kernels.slice(0, 6).map((e) => ({ name: e.name, properties: Object.fromEntries(e.detail.devtools.properties) })),
-    }, null, 2)}\n`);
   });
 });
 

@@ -10,7 +10,8 @@ import { generatePublicKey, generateSecretKey } from '../../src/fhe/bgv/keys.js'
 import { GLYPH_PARAMETERS, GLYPH_PRIMES, type BgvParameters } from '../../src/fhe/bgv/params.js';
 import { intt } from '../../src/fhe/rns/ntt.js';
 import { encryptSymmetric } from '../../src/fhe/rlwe/ops.js';
-import { loadGlyphData } from '../../src/experiments/glyph/data.js';
+import { glyphSplit } from '../../src/experiments/glyph/data.js';
+import { readDigitClasses } from '../../src/experiments/glyph/index.js';
 import { quantizePixels } from '../../src/experiments/glyph/plain.js';
 import { runtime } from '../../src/graph/runtime.js';
 import { tensor } from '../../src/tensor/create.js';
@@ -21,7 +22,7 @@ let pixelValues: number[] = [];
 
 beforeAll(async () => {
   await gpu();
-  const data = await loadGlyphData(true);
+  const data = glyphSplit(await readDigitClasses(), true);
   const x = quantizePixels(data.private);
   // One real pixel across the private digits (the centre of the 14×14 image): a data ciphertext's slots.
   pixelValues = Array.from({ length: data.private.n }, (_, j) => x[j * data.private.pixels + 7 * 14 + 7]!);

