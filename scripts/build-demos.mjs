@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -25,16 +25,16 @@ const extra = Object.fromEntries(values.page.map((spec) => {
   return [name, entry];
 }));
 
-// The demos share the engine with the CLI; the few Node-only modules it reaches (checkpoint
-// files, the npm digits loader, the terminal progress bar next to makeOptimizer in
-// src/cli/train.ts) are never called in a page, so Node's builtins and cli-progress become
-// empty modules instead of failing the bundle or the page (a call would throw "... is not a function").
+// The pages share the engine with the CLI, which keeps its Node-only code (files, the npm
+// digits loader, checkpoint files, the terminal progress bar) in modules the pages do not import.
+// Reaching one anyway fails the build here, naming the import, rather than failing in a page.
 const nodeOnly = new RegExp(`^(node:.*|cli-progress|${builtinModules.join('|')})$`);
-const stubNodeBuiltins = {
-  name: 'stub-node-builtins',
+const rejectNodeOnly = {
+  name: 'reject-node-only',
   setup(b) {
-    b.onResolve({ filter: nodeOnly }, (args) => ({ path: args.path, namespace: 'node-stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'node-stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    b.onResolve({ filter: nodeOnly }, ({ path, importer }) => ({
+      errors: [{ text: `${relative(root, importer)} imports ${path}, which a browser page cannot load: keep Node-only code out of modules the demos import` }],
+    }));
   },
 };
 
@@ -57,9 +57,9 @@ await build({
   sourcemap: true,
   // Dawn for Node is imported only when navigator.gpu is missing outside a browser.
   external: ['webgpu'],
-  plugins: [stubNodeBuiltins],
+  plugins: [rejectNodeOnly],
   logLevel: 'warning',
-});
+}).catch(() => process.exit(1)); // esbuild has printed the errors
 
 for (const name of Object.keys(extra)) {
   writeFileSync(join(outdir, `${name}.html`),

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { loadMnist } from '../data/mnist.js';
 import { fail } from '../device/errors.js';
 import { init } from '../graph/runtime.js';
+import { checkpointFile } from '../nn/checkpoint-file.js';
 import { mnistMlp } from '../nn/models.js';
 import { ClassifierTrainer, type EpochRecord } from '../nn/trainer.js';
 import { makeOptimizer } from '../optim/factory.js';
@@ -53,7 +54,7 @@ export async function trainMnistMlp(opts: TrainCliOptions) {
       epochs: opts.epochs,
       batchSize: opts.batch,
       seed: opts.seed,
-      checkpointPath: opts.checkpoint,
+      checkpoint: checkpointFile(opts.checkpoint),
       resume: opts.resume,
       signal: abort.signal,
       onStep: ({ epoch, batch, batches, loss }) => {

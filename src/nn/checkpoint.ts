@@ -1,10 +1,9 @@
 // Checkpoints: named GPU tensors plus string metadata (optimizer step, RNG counters, epoch, as
-// JSON strings) in one .safetensors file that PyTorch can open. A save never leaves a half-written
-// file under the checkpoint's name: it writes a temporary file beside it, syncs it, then renames.
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+// JSON strings) as the bytes of one .safetensors file that PyTorch can open. This module is the
+// format only and touches no files, so browser pages can train with it; where the bytes are kept
+// is a CheckpointStore (Node's atomic files: checkpoint-file.ts).
 import { decodeSafetensors, encodeSafetensors, safeView, type SafeArray, type SafeDType, type SafeFile } from '../data/safetensors.js';
-import { GradwgslError, fail } from '../device/errors.js';
+import { fail } from '../device/errors.js';
 import { runtime } from '../graph/runtime.js';
 import type { DType } from '../tensor/dtype.js';
 import { fmt, sameShape } from '../tensor/shape.js';
@@ -21,13 +20,27 @@ export interface CheckpointContents {
 
 export type LoadedCheckpoint = SafeFile;
 
-/** Reads every tensor back from the GPU and writes them, with the metadata, to `path` atomically. */
-export async function saveCheckpoint(path: string, { tensors, metadata = {} }: CheckpointContents): Promise<void> {
+/**
+ * Where a checkpoint's bytes are kept, e.g. a file (checkpointFile in checkpoint-file.ts, Node
+ * only) or memory. The trainer takes one instead of a path, so it runs where there are no files.
+ */
+export interface CheckpointStore {
+  /** Names the checkpoint in error messages (a file's path). */
+  readonly name: string;
+  exists(): Promise<boolean>;
+  /** The bytes last saved; fails with a clear message when there are none or they cannot be read. */
+  load(): Promise<Uint8Array>;
+  /** Replaces the checkpoint as a whole: a save that fails leaves the previous one intact. */
+  save(bytes: Uint8Array): Promise<void>;
+}
+
+/** Reads every tensor back from the GPU and encodes them, with the metadata, as safetensors bytes. */
+export async function encodeCheckpoint({ tensors, metadata = {} }: CheckpointContents): Promise<Uint8Array> {
   const rt = runtime();
   const entries = Object.entries(tensors);
   for (const [name, t] of entries) {
-    t.assertAlive(`saveCheckpoint('${name}')`);
-    if (!t.storage) fail(`saveCheckpoint: '${name}' (${t}) has no values: it was recorded while tracing; save the parameters themselves`);
+    t.assertAlive(`checkpoint tensor '${name}'`);
+    if (!t.storage) fail(`checkpoint tensor '${name}' (${t}) has no values: it was recorded while tracing; save the parameters themselves`);
   }
   await rt.flush();
   // Raw buffer bytes rather than t.data(): that decodes f16 and FP8 to f32, this keeps their bits.
@@ -38,43 +51,12 @@ export async function saveCheckpoint(path: string, { tensors, metadata = {} }: C
       return [name, { dtype, shape: [...t.shape], data: safeView(dtype, bytes, 0, t.numel) }];
     }),
   );
-  await writeAtomically(path, encodeSafetensors(Object.fromEntries(arrays), metadata));
+  return encodeSafetensors(Object.fromEntries(arrays), metadata);
 }
 
-let tempCounter = 0;
-
-/** Temp file in the target's folder (so rename is atomic), fsync, rename over the target, fsync the folder. */
-async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const folder = dirname(resolve(path));
-  const temp = join(folder, `.${basename(path)}.${process.pid}-${tempCounter++}.tmp`);
-  try {
-    const file = await open(temp, 'wx');
-    try {
-      await file.writeFile(bytes);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temp, path);
-  } catch (e) {
-    await unlink(temp).catch(() => undefined);
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? `folder '${folder}' does not exist; create it first` : err.message;
-    throw new GradwgslError(`cannot write checkpoint '${path}': ${why}. Any previous checkpoint there is unchanged.`);
-  }
-  // Makes the rename itself durable. Some systems (Windows) cannot open folders: the file is
-  // already complete and in place, so that is not an error.
-  const dir = await open(folder, 'r').catch(() => null);
-  await dir?.sync().catch(() => undefined);
-  await dir?.close();
-}
-
-/** Reads and validates a checkpoint file. */
-export async function loadCheckpoint(path: string): Promise<LoadedCheckpoint> {
-  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) =>
-    fail(e.code === 'ENOENT' ? `checkpoint '${path}' does not exist; check the path` : `cannot read checkpoint '${path}': ${e.message}`),
-  );
-  return decodeSafetensors(bytes, `checkpoint '${path}'`);
+/** Validates and decodes a checkpoint's bytes; `name` (a file's path) names it in errors. */
+export function decodeCheckpoint(bytes: Uint8Array, name: string): LoadedCheckpoint {
+  return decodeSafetensors(bytes, `checkpoint '${name}'`);
 }
 
 export interface RestoreOptions {

@@ -1,7 +1,6 @@
 // Trains a classifier with a compiled step (forward, backward and optimizer update in one
 // command buffer), evaluates with a compiled forward pass, and checkpoints so an interrupted
 // run resumes with exactly the losses an uninterrupted one would have had.
-import { existsSync } from 'node:fs';
 import { batches, type Dataset } from '../data/batches.js';
 import { GradwgslError, fail } from '../device/errors.js';
 import { compile, type CompiledStep } from '../graph/compile.js';
@@ -11,7 +10,7 @@ import { runtime } from '../graph/runtime.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fmt } from '../tensor/shape.js';
-import { loadCheckpoint, restoreInto, saveCheckpoint } from './checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, restoreInto, type CheckpointStore } from './checkpoint.js';
 import type { Module } from './module.js';
 
 /** Training produced a non-finite loss; experiments catch it to record a diverged run. */
@@ -27,9 +26,9 @@ export interface FitOptions {
   batchSize: number;
   /** Seeds the data order (each epoch has its own stream). */
   seed: number;
-  /** Written at the end of every epoch and when interrupted. */
-  checkpointPath?: string;
-  /** Continue from checkpointPath if it exists. */
+  /** Where the checkpoint is written at the end of every epoch and when interrupted (a file: checkpointFile(path)). */
+  checkpoint?: CheckpointStore;
+  /** Continue from the checkpoint if it exists. */
   resume?: boolean;
   /** Abort to stop after the current step; a checkpoint is written first. */
   signal?: AbortSignal;
@@ -133,8 +132,8 @@ export class ClassifierTrainer {
     return { ...prefixed('model.', this.model.stateDict()), ...prefixed('optim.', this.optimizer.state()) };
   }
 
-  private async save(path: string, pos: Position, options: FitOptions): Promise<void> {
-    await saveCheckpoint(path, {
+  private async save(store: CheckpointStore, pos: Position, options: FitOptions): Promise<void> {
+    const bytes = await encodeCheckpoint({
       tensors: this.checkpointTensors(),
       metadata: {
         format: 'gradwgsl-classifier-1',
@@ -145,15 +144,16 @@ export class ClassifierTrainer {
         rngStreams: String(runtime().rngStreams),
       },
     });
+    await store.save(bytes);
   }
 
-  private async restore(path: string, options: FitOptions): Promise<Position> {
-    const loaded = await loadCheckpoint(path);
+  private async restore(store: CheckpointStore, options: FitOptions): Promise<Position> {
+    const loaded = decodeCheckpoint(await store.load(), store.name);
     const meta = loaded.metadata;
-    if (meta.format !== 'gradwgsl-classifier-1') fail(`resume: '${path}' is not a gradwgsl classifier checkpoint`);
+    if (meta.format !== 'gradwgsl-classifier-1') fail(`resume: '${store.name}' is not a gradwgsl classifier checkpoint`);
     for (const key of ['seed', 'batchSize'] as const) {
       if (meta[key] !== String(options[key])) {
-        fail(`resume: '${path}' was written with --${key === 'batchSize' ? 'batch' : key} ${meta[key]}, this run uses ${options[key]}; use the same value or start fresh`);
+        fail(`resume: '${store.name}' was written with --${key === 'batchSize' ? 'batch' : key} ${meta[key]}, this run uses ${options[key]}; use the same value or start fresh`);
       }
     }
     restoreInto(prefixed('model.', this.model.stateDict()), loaded, { allowExtra: true });
@@ -176,9 +176,9 @@ export class ClassifierTrainer {
     let pos: Position = { epoch: 0, batch: 0 };
     let resumedFrom: Position | null = null;
     if (options.resume) {
-      if (!options.checkpointPath) fail('resume: no checkpoint path given');
-      if (existsSync(options.checkpointPath)) {
-        pos = await this.restore(options.checkpointPath, options);
+      if (!options.checkpoint) fail('resume: no checkpoint given; pass the one to continue from as `checkpoint` (a file: checkpointFile(path))');
+      if (await options.checkpoint.exists()) {
+        pos = await this.restore(options.checkpoint, options);
         resumedFrom = { ...pos };
       }
     }
@@ -200,7 +200,7 @@ export class ClassifierTrainer {
         seen += b.size;
         options.onStep?.({ epoch: pos.epoch, batch: index, batches: perEpoch, loss });
         if (options.signal?.aborted) {
-          if (options.checkpointPath) await this.save(options.checkpointPath, { epoch: pos.epoch, batch: index }, options);
+          if (options.checkpoint) await this.save(options.checkpoint, { epoch: pos.epoch, batch: index }, options);
           result.interrupted = true;
           return result;
         }
@@ -216,7 +216,7 @@ export class ClassifierTrainer {
       };
       result.epochs.push(record);
       options.onEpoch?.(record);
-      if (options.checkpointPath) await this.save(options.checkpointPath, { epoch: pos.epoch + 1, batch: 0 }, options);
+      if (options.checkpoint) await this.save(options.checkpoint, { epoch: pos.epoch + 1, batch: 0 }, options);
     }
     return result;
   }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runtime } from '../../src/graph/runtime.js';
-import { loadCheckpoint, restoreInto, saveCheckpoint } from '../../src/nn/checkpoint.js';
+import { encodeCheckpoint, restoreInto } from '../../src/nn/checkpoint.js';
+import { checkpointFile, loadCheckpoint, saveCheckpoint } from '../../src/nn/checkpoint-file.js';
 import { tensor } from '../../src/tensor/create.js';
 import type { DType } from '../../src/tensor/dtype.js';
 import { Tensor } from '../../src/tensor/tensor.js';
@@ -116,6 +117,20 @@ describe('checkpoints', () => {
     expect(Array.from(await target['fc.weight']!.data())).toEqual(Array.from(randomArray(35, 5)));
   });
 
+  it('checkpointFile is the store a trainer resumes from: exists, atomic save, load of the same bytes', async () => {
+    const store = checkpointFile(join(dir, 'store.safetensors'));
+    expect(await store.exists()).toBe(false);
+    await expect(store.load()).rejects.toThrow(/checkpoint '.*store\.safetensors' does not exist; check the path/);
+    const bytes = await encodeCheckpoint({ tensors: model(8), metadata: { step: '8' } });
+    await store.save(bytes);
+    expect(await store.exists()).toBe(true);
+    expect(new Uint8Array(await store.load())).toEqual(bytes);
+    expect((await loadCheckpoint(store.name)).metadata.step).toBe('8');
+    expect((await readdir(dir)).filter((f) => f.includes('store'))).toEqual(['store.safetensors']);
+    // A path through a file is not "no checkpoint yet" (which would start over): it is an error.
+    await expect(checkpointFile(join(store.name, 'x.safetensors')).exists()).rejects.toThrow(/cannot look for checkpoint '.*store\.safetensors\/x\.safetensors': ENOTDIR/);
+  });
+
   it('explains missing, corrupt and unwritable checkpoint files', async () => {
     await expect(loadCheckpoint(join(dir, 'missing.safetensors'))).rejects.toThrow(/checkpoint '.*missing\.safetensors' does not exist/);
     const path = join(dir, 'cut.safetensors');
@@ -128,6 +143,6 @@ describe('checkpoints', () => {
     await expect(stat(join(dir, 'bad.safetensors'))).rejects.toThrow();
     const gone = tensor(randomArray(3, 1), [3]);
     gone.dispose();
-    await expect(saveCheckpoint(join(dir, 'gone.safetensors'), { tensors: { gone } })).rejects.toThrow(/saveCheckpoint\('gone'\).*disposed/);
+    await expect(saveCheckpoint(join(dir, 'gone.safetensors'), { tensors: { gone } })).rejects.toThrow(/checkpoint tensor 'gone'.*disposed/);
   });
 });

@@ -8,6 +8,7 @@ import { loadMnist } from '../../src/data/mnist.js';
 import { compile } from '../../src/graph/compile.js';
 import { runtime } from '../../src/graph/runtime.js';
 import { softmaxCrossEntropy } from '../../src/kernels/loss/cross-entropy.js';
+import { checkpointFile } from '../../src/nn/checkpoint-file.js';
 import { mnistMlp } from '../../src/nn/models.js';
 import { ClassifierTrainer } from '../../src/nn/trainer.js';
 import { Adam } from '../../src/optim/adam.js';
@@ -95,7 +96,7 @@ describe('checkpoints', () => {
       const trainer = new ClassifierTrainer(model, new Adam(model.parameters(), { lr: 2e-3 }));
       const abort = new AbortController();
       const result = await trainer.fit(train, test, {
-        epochs: 2, batchSize: B, seed: 9, checkpointPath: path, resume, signal: abort.signal,
+        epochs: 2, batchSize: B, seed: 9, checkpoint: checkpointFile(path), resume, signal: abort.signal,
         onStep: () => {
           if (stopAfter !== null && --stopAfter === 0) abort.abort();
         },

@@ -60,10 +60,7 @@ export const EXPERIMENTS: readonly ExperimentEntry[] = [
   {
     name: 'normfree',
     blurb: 'Deep residual MLPs on MNIST trained without batch norm: residual rescaling and centering biases, with ablations.',
-    load: async () => {
-      const { experiment, runNormfree } = await import('../../experiments/normfree/index.js');
-      return { ...experiment, run: async (config, progress) => runNormfree(config, await loadDigits(), progress) };
-    },
+    load: async () => (await import('../../experiments/normfree/experiment.js')).normfreeExperiment(loadDigits),
   },
   {
     name: 'overparam',

@@ -3,7 +3,7 @@
 // the ten class files in order and puts digit order[k] of a seeded permutation at position k of
 // train ++ test; undoing that permutation gives the files back exactly, pixel for pixel.
 import { permutation, type TrainTest } from '../../data/batches.js';
-import { MNIST_SPLIT } from '../../data/mnist.js';
+import { MNIST_SPLIT } from '../../data/mnist-digits.js';
 import { fail } from '../../device/errors.js';
 import { CLASSES, type DigitClasses } from './data.js';
 

