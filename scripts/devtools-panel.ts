@@ -173,6 +173,34 @@ export class DevToolsPanel {
     await this.waitFor(`(async () => Math.abs((${FLAME_CHART}).chartViewport.windowLeftTime() - ${startMs}) < 0.01)()`, 'the flame chart to move to the new window', 5_000);
   }
 
+  /** Selects an entry (found by title and start) as a click would: the Summary tab shows its details. */
+  async select(entry: PanelEntry): Promise<void> {
+    const found = await this.evaluate(`(async () => {
+      const panel = (await import('./panels/timeline/timeline.js')).TimelinePanel.TimelinePanel.instance();
+      const m = panel.flameChart.getMainFlameChart();
+      const d = m.timelineData();
+      const i = d.entryStartTimes.findIndex((s, i) => Math.abs(s - ${entry.start}) < 1e-6 && m.dataProvider.entryTitle(i) === ${JSON.stringify(entry.title)});
+      if (i >= 0) panel.select(m.dataProvider.createSelection(i));
+      return i >= 0;
+    })()`);
+    if (!found) throw new Error(`the flame chart has no entry '${entry.title}' at ${entry.start} ms`);
+  }
+
+  /** All text DevTools shows, shadow roots included (what a reader of the screenshot can read). */
+  async text(): Promise<string> {
+    return (await this.evaluate(`(() => {
+      const parts = [];
+      const walk = (root) => {
+        for (const node of root.childNodes) {
+          if (node.nodeType === Node.TEXT_NODE) parts.push(node.textContent);
+          else if (node.nodeType === Node.ELEMENT_NODE && node.tagName !== 'STYLE' && node.tagName !== 'SCRIPT') { if (node.shadowRoot) walk(node.shadowRoot); walk(node); }
+        }
+      };
+      walk(document.body);
+      return parts.join(' ').replace(/\\s+/g, ' ');
+    })()`)) as string;
+  }
+
   async screenshot(): Promise<Buffer> {
     await sleep(500); // the flame chart redraws on the next animation frame
     const shot = (await this.send('Page.captureScreenshot', { format: 'png' })) as { data: string };

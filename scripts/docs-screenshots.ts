@@ -1,5 +1,5 @@
 // Regenerates the README's screenshots from real runs (npm run docs:screenshots):
-//   docs/demo-mnist.png            the MNIST demo in headless Chromium after one profiled epoch
+//   docs/demo-mnist.png            the MNIST demo in headless Chromium after two profiled epochs
 //   docs/devtools-demo-trace.png   that run's performance trace in the DevTools Performance panel,
 //                                  zoomed on one training step, the gradwgsl track group open
 //   docs/devtools-node-trace.png   a `gradwgsl profile mnist-mlp` trace (Node, Dawn) in the same panel
@@ -27,6 +27,10 @@ async function panelShot(trace: Buffer, step: string, file: string): Promise<voi
     if (!span) throw new Error(`${file}: the panel shows no '${step}' entry on the gradwgsl CPU steps track`);
     const margin = 0.04 * span.duration;
     await panel.setWindow(span.start - margin, span.start + span.duration + margin);
+    // The longest kernel of the step, selected: the Summary tab shows its op, inputs, kernel and GPU time.
+    const kernels = view.groups.find((g) => g.name === 'GPU kernels')?.entries.filter((e) => e.start >= span.start && e.start < span.start + span.duration) ?? [];
+    const longest = kernels.reduce((a, b) => (b.duration > a.duration ? b : a), kernels[0]!);
+    if (longest) await panel.select(longest);
     writeFileSync(join(OUT, file), await panel.screenshot());
     console.log(`wrote ${join(OUT, file)}`);
   } finally {
@@ -59,7 +63,7 @@ async function demoRun(): Promise<Buffer> {
     await experimentShot(browser, server.url);
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await browser.startTracing(page, { categories: TRACE_CATEGORIES });
-    await page.goto(`${server.url}mnist.html?autostart=1&epochs=1&optimizer=adam&profile=1`);
+    await page.goto(`${server.url}mnist.html?autostart=1&epochs=2&optimizer=adam&profile=1`);
     await page.waitForFunction(() => ['done', 'error', 'no-webgpu'].includes(window.gradwgslDemo?.state), null, { timeout: 600_000 });
     const trace = await browser.stopTracing();
     const demo = await page.evaluate(() => window.gradwgslDemo);

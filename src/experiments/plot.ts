@@ -35,6 +35,9 @@ function ticks(lo: number, hi: number, log: boolean): number[] {
   return out;
 }
 
+/** Series with at most this many points also get a dot per point (a lone point has no line to draw). */
+const DOTS_UP_TO = 25;
+
 /** A line chart with one polyline per series; non-finite points (and ≤0 on log axes) are skipped. */
 export function lineChart(series: readonly Series[], opts: ChartOptions): string {
   const W = opts.width ?? 640;
@@ -72,8 +75,9 @@ export function lineChart(series: readonly Series[], opts: ChartOptions): string
   parts.push(`<text transform="translate(16 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}</text>`);
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];
-    const path = s.points.filter(ok).map(([x, y]) => `${sx(tx(x)).toFixed(1)},${sy(ty(y)).toFixed(1)}`).join(' ');
-    if (path) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${path}"/>`);
+    const xy = s.points.filter(ok).map(([x, y]) => [sx(tx(x)).toFixed(1), sy(ty(y)).toFixed(1)]);
+    if (xy.length) parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${xy.map(([x, y]) => `${x},${y}`).join(' ')}"/>`);
+    if (xy.length <= DOTS_UP_TO) for (const [x, y] of xy) parts.push(`<circle cx="${x}" cy="${y}" r="3" fill="${color}"/>`);
     const ly = m.t + 16 * i + 8;
     parts.push(`<line x1="${W - m.r + 10}" y1="${ly}" x2="${W - m.r + 30}" y2="${ly}" stroke="${color}" stroke-width="2"/>`);
     parts.push(`<text x="${W - m.r + 36}" y="${ly + 4}">${esc(s.name)}</text>`);

@@ -78,6 +78,13 @@ describe('a gradwgsl profile trace in the DevTools Performance panel', () => {
     expect(focused.groups.filter((g) => g.expanded).map((g) => g.name).sort()).toEqual(['gradwgsl', ...fileTracks().keys()].sort());
     expect(focused.window[0]).toBeCloseTo(step.start, 1);
     expect(focused.window[1]).toBeCloseTo(step.start + step.duration, 1);
+    // Selecting a kernel shows its properties from the file in the Summary tab.
+    const kernel = view.groups.find((g) => g.name === 'GPU kernels')!.entries.find((e) => e.start >= step.start && e.title.startsWith('gemm'))!;
+    const detail = trace.traceEvents.find((e) => e.ph === 'b' && Math.abs(e.ts / 1000 - kernel.start) < 1e-6 && e.name === kernel.title)!;
+    const properties = Object.fromEntries(JSON.parse(detail.args.detail as string).devtools.properties as [string, string][]);
+    await panel!.select(kernel);
+    const text = await panel!.text();
+    for (const [key, value] of Object.entries(properties)) expect(text).toContain(`${key} ${value}`);
     const png = await panel!.screenshot();
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(png.length).toBeGreaterThan(20_000);
