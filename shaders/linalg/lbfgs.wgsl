@@ -44,6 +44,10 @@ fn append(@builtin(local_invocation_index) lid: u32) {
     a += vec4(s[i] * y[i], s[i] * s[i], g[i] * g[i], 0.0);
   }
   a = workgroup_sum4(lid, a);
+  // Every thread's read of ring_info must come before thread 0 advances it below: the sum's
+  // workgroup barriers do not order storage memory, so without this a thread could store its
+  // part of the pair in the next slot.
+  storageBarrier();
   let ok = a.x > 0.0 && a.x > ap.skip_eps * a.y * sqrt(a.z) && finite(a.y) && finite(a.x);
   if (!ok) {
     if (lid == 0u) {
