@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyOverrides, formatConfig } from '../../src/demos/experiment/config.js';
 import { EXPERIMENTS, type AnyExperiment } from '../../src/demos/experiment/registry.js';
 import type { ExperimentPageState } from '../../src/demos/experiment/state.js';
-import { INSTALL_AND_RUN_MS, launchChromium, openDemos, type Demos } from './harness.js';
+import { INSTALL_AND_RUN_MS, expectNoWebgpuPage, openDemos, type Demos } from './harness.js';
 
 interface Tiny {
   /** Written over the quick profile: small enough for about 30 s on SwiftShader. */
@@ -265,19 +265,8 @@ describe('config errors, the gallery, and missing WebGPU', () => {
   }, 120_000);
 
   it('without WebGPU a page says which flag is needed and does not run', async () => {
-    const browser = await launchChromium({ webgpu: false });
-    try {
-      const page = await browser.newPage();
-      await page.goto(urlOf('kbfgs', { autostart: '1' }));
-      await page.waitForFunction(() => window.gradwgslExperiment?.state === 'no-webgpu', null, { timeout: 30_000 });
-      const message = await page.textContent('#webgpu');
-      expect(message).toMatch(/^WebGPU unavailable\. .*no adapter/);
-      expect(message).toContain('--enable-unsafe-webgpu');
-      expect(await page.isVisible('#webgpu')).toBe(true);
-      expect(await page.isDisabled('#run')).toBe(true);
+    await expectNoWebgpuPage(urlOf('kbfgs', { autostart: '1' }), () => window.gradwgslExperiment?.state === 'no-webgpu', '#run', async (page) => {
       expect((await pageState(page)).progress).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

@@ -1,7 +1,8 @@
 // What the browser tests share: Chromium (installed when missing), the demos built into a
 // temporary folder and served on 127.0.0.1 (navigator.gpu needs a secure context), and a way
 // to look at a screenshot's pixels.
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { launchChromium } from '../../scripts/chromium.js';
 import { runScript, startDemoServer } from '../../scripts/demo-server.js';
 
@@ -69,5 +70,27 @@ export async function pixelStats(browser: Browser, png: Buffer, color: [number, 
     }, { base64: png.toString('base64'), color });
   } finally {
     await page.close();
+  }
+}
+
+/**
+ * Opens `url` in a Chromium started without --enable-unsafe-webgpu, waits until `settled` holds
+ * in the page, and checks that the page explains what to change and keeps `button` disabled;
+ * `more` runs further checks on the page before the browser closes.
+ */
+export async function expectNoWebgpuPage(url: string, settled: () => boolean, button: string, more?: (page: Page) => Promise<void>): Promise<void> {
+  const browser = await launchChromium({ webgpu: false });
+  try {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForFunction(settled, null, { timeout: 30_000 });
+    const message = await page.textContent('#webgpu');
+    expect(message).toMatch(/^WebGPU unavailable\. .*no adapter/);
+    expect(message).toContain('--enable-unsafe-webgpu');
+    expect(await page.isVisible('#webgpu')).toBe(true);
+    expect(await page.isDisabled(button)).toBe(true);
+    await more?.(page);
+  } finally {
+    await browser.close();
   }
 }

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INSTALL_AND_RUN_MS, launchChromium, openDemos, pixelStats, type Demos } from './harness.js';
+import { INSTALL_AND_RUN_MS, expectNoWebgpuPage, openDemos, pixelStats, type Demos } from './harness.js';
 
 const STEPS = 8;
 const OUT = fileURLToPath(new URL('../../runs/browser/', import.meta.url));
@@ -163,21 +163,10 @@ describe('demo pages and missing WebGPU', () => {
   });
 
   it('without WebGPU, the pages say which flag is needed and the demo does not start', async () => {
-    const browser = await launchChromium({ webgpu: false });
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${demos.url}mnist.html?autostart=1`);
-      await page.waitForFunction(() => window.gradwgslDemo?.state === 'no-webgpu', null, { timeout: 20_000 });
-      const message = await page.textContent('#webgpu');
-      expect(message).toMatch(/^WebGPU unavailable\. .*no adapter/);
-      expect(message).toContain('--enable-unsafe-webgpu');
-      expect(await page.isVisible('#webgpu')).toBe(true);
-      expect(await page.isDisabled('#start')).toBe(true);
+    await expectNoWebgpuPage(`${demos.url}mnist.html?autostart=1`, () => window.gradwgslDemo?.state === 'no-webgpu', '#start', async (page) => {
       await page.goto(demos.url);
       await page.waitForFunction(() => document.getElementById('webgpu')!.classList.contains('error'), null, { timeout: 20_000 });
       expect(await page.textContent('#webgpu')).toContain('chrome://gpu');
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });
