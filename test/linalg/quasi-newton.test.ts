@@ -3,6 +3,7 @@
 // enough memory equals dense BFGS started from γI.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bfgsUpdate, doubleDamp } from '../../src/kernels/linalg/bfgs.js';
+import { forceGemmVariant, GEMM_VARIANTS } from '../../src/kernels/gemm/kernels.js';
 import { LbfgsMemory, lbfgsAppend, lbfgsApply } from '../../src/kernels/linalg/lbfgs.js';
 import { tensor } from '../../src/tensor/create.js';
 import { gpu, randomArray, relError } from '../setup.js';
@@ -103,7 +104,7 @@ describe('doubleDamp: post-conditions (i) and float64 agreement', () => {
   });
 });
 
-describe('L-BFGS two-loop recursion on all columns', () => {
+describe('L-BFGS applied to all columns', () => {
   const [n, cols, pairs] = [29, 13, 5];
   const data = Array.from({ length: pairs }, (_, k) => pair(n, 100 + k));
 
@@ -122,7 +123,7 @@ describe('L-BFGS two-loop recursion on all columns', () => {
     lbfgsApply(mem, tensor(dm, [n, cols]), out);
     const got = (await out.data()) as Float32Array;
     const dense = matmul(Float64Array.from((await h.data()) as Float32Array), Float64Array.from(dm), n, n, cols);
-    // Two f32 evaluations of the same operator: < 1e-5 relative (measured ~3e-7).
+    // Two f32 evaluations of the same operator: < 1e-5 relative (measured 1.5e-7).
     expect(relError(got, dense)).toBeLessThan(1e-5);
     expect(relError(got, twoLoopRef(data.map(({ s, y }) => ({ s: Float64Array.from(s), y: Float64Array.from(y) })), dm, n, cols, gamma))).toBeLessThan(1e-5);
     expect(await mem.count()).toBe(pairs);
@@ -142,6 +143,57 @@ describe('L-BFGS two-loop recursion on all columns', () => {
     const kept = data.slice(-3).map(({ s, y }) => ({ s: Float64Array.from(s), y: Float64Array.from(y) }));
     expect(relError((await out.data()) as Float32Array, twoLoopRef(kept, dm, n, cols, 0.5))).toBeLessThan(1e-5);
     expect([...((await d.data()) as Uint32Array)]).toEqual([5, 1, 0, 0]);
+  });
+
+  describe('compact form on odd sizes: n = 131, 70 columns, memory 5 wrapped by 9 appends, 2 rejected, γ = 0.7', () => {
+    const [n, cols, cap, gamma] = [131, 70, 5, 0.7];
+    const dm = randomArray(n * cols, 31);
+    /** Appends the pairs (the 3rd with sᵀy < 0, the 6th with a huge g: both rejected); H·dm from the GPU and the float64 two-loop. */
+    async function applied(pairs: { s: Float32Array; y: Float32Array }[]) {
+      const mem = new LbfgsMemory(n, cap, gamma);
+      const d = diag();
+      const g = tensor(randomArray(n, 5), [n]);
+      const huge = tensor(Float32Array.from({ length: n }, (_, i) => (i === 0 ? 1e9 : 0)), [n]);
+      const kept: { s: Float64Array; y: Float64Array }[] = [];
+      for (const [k, { s, y }] of pairs.entries()) {
+        const rejected = k === 2 || k === 5;
+        lbfgsAppend(mem, tensor(s, [n]), tensor(k === 2 ? y.map((v) => -v) : y, [n]), k === 5 ? huge : g, d);
+        if (!rejected) kept.push({ s: Float64Array.from(s), y: Float64Array.from(y) });
+      }
+      const out = tensor(new Float32Array(n * cols).fill(NaN), [n, cols]);
+      lbfgsApply(mem, tensor(dm, [n, cols]), out);
+      const got = (await out.data()) as Float32Array;
+      expect([...((await d.data()) as Uint32Array)]).toEqual([pairs.length - 2, 2, 0, 0]);
+      mem.dispose();
+      return { got, ref: twoLoopRef(kept.slice(-cap), dm, n, cols, gamma) };
+    }
+
+    for (const variant of [...GEMM_VARIANTS, null]) {
+      it(`independent pairs, GEMMs ${variant ?? 'as chosen'}`, async () => {
+        forceGemmVariant(variant);
+        try {
+          const { got, ref } = await applied(Array.from({ length: 9 }, (_, k) => pair(n, 200 + 7 * k)));
+          // f32 compact form vs the float64 two-loop: < 1e-5 relative (measured 1.1e-7 with every variant).
+          expect(relError(got, ref)).toBeLessThan(1e-5);
+        } finally {
+          forceGemmVariant(null);
+        }
+      });
+    }
+
+    // The compact form solves with R = triu(SᵀY); steps within 1% of each other make it ill-conditioned.
+    it('nearly parallel steps (s_k = s + 0.01·noise)', async () => {
+      const base = randomArray(n, 400);
+      const b = spd(n, 401);
+      const pairs = Array.from({ length: 9 }, (_, k) => {
+        const noise = randomArray(n, 410 + k);
+        const s = f32(base.map((v, i) => v + 0.01 * noise[i]!));
+        return { s, y: f32(matvec(b, s)) };
+      });
+      const { got, ref } = await applied(pairs);
+      // < 1e-5 relative, as for independent pairs (measured 5.9e-8).
+      expect(relError(got, ref)).toBeLessThan(1e-5);
+    });
   });
 
   it('an empty memory applies γI', async () => {

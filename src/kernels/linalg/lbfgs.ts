@@ -1,5 +1,9 @@
-// Limited-memory BFGS on the GPU (shaders/linalg/lbfgs.wgsl): a ring of curvature pairs that
-// the two-loop recursion applies to every column of a matrix at once, for K-BFGS(L)'s H^g.
+// Limited-memory BFGS on the GPU (shaders/linalg/lbfgs.wgsl, lbfgs-compact.wgsl): a ring of
+// curvature pairs, applied to every column of a matrix at once in the compact form (Byrd,
+// Nocedal & Schnabel 1994) for K-BFGS(L)'s H^g: GEMMs over n around a p×p solve per column,
+// so the work spreads over n·cols threads where the two-loop recursion ran one per column.
+import bfgsSource from '../../../shaders/linalg/bfgs.wgsl';
+import compactSource from '../../../shaders/linalg/lbfgs-compact.wgsl';
 import source from '../../../shaders/linalg/lbfgs.wgsl';
 import sumSource from '../../../shaders/linalg/workgroup-sum.wgsl';
 import { fail } from '../../device/errors.js';
@@ -8,20 +12,23 @@ import type { LowerCtx } from '../../graph/op.js';
 import { runtime } from '../../graph/runtime.js';
 import { zeros, tensor } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { dispatchGemm, type GemmFlags } from '../gemm/kernels.js';
 import { Kernel } from '../kernel.js';
 import { SKIP_EPS } from './bfgs.js';
 import { bindFor, matrixDims, recordEffect, requireLeaf, requireShape } from './effect.js';
 
 const appendKernel = new Kernel({ name: 'linalg/lbfgs-append', source: [sumSource, source], entry: 'append' });
-const applyKernel = new Kernel({ name: 'linalg/lbfgs-apply', source: [sumSource, source], entry: 'apply' });
+const coefKernel = new Kernel({ name: 'linalg/lbfgs-coefficients', source: compactSource });
+// bfgs.wgsl's acc ← acc + c·ax adds the γD term after the last GEMM.
+const addKernel = new Kernel({ name: 'linalg/lbfgs-add-scaled', source: [sumSource, bfgsSource], entry: 'add_scaled' });
+const ADD_WG = addKernel.defaultWorkgroupSize[0];
+/** add_scaled indexes one grid dimension. */
+const MAX_ELEMENTS = 65535 * ADD_WG;
 
 /** The GPU state of one L-BFGS matrix of size n with memory `capacity`. */
 export class LbfgsMemory {
-  /** Pairs as rows, [capacity, n]. */
-  readonly s: Tensor;
-  readonly y: Tensor;
-  /** 1/(sᵀy) per slot. */
-  readonly rho: Tensor;
+  /** Pairs as rows, [2·capacity, n]: s of slot k in row k, its y in row capacity + k. */
+  readonly sy: Tensor;
   /** u32 [count, head]. */
   readonly meta: Tensor;
 
@@ -31,15 +38,14 @@ export class LbfgsMemory {
     if (!Number.isInteger(n) || n < 1) fail(`LbfgsMemory: size ${n} must be a positive integer`);
     if (!(gamma > 0 && Number.isFinite(gamma))) fail(`LbfgsMemory: γ = ${gamma} must be a positive number`);
     const rt = runtime();
-    this.s = rt.keep(zeros([capacity, n], 'lbfgs/s'));
-    this.y = rt.keep(zeros([capacity, n], 'lbfgs/y'));
-    this.rho = rt.keep(zeros([capacity], 'lbfgs/rho'));
+    // Zeros in the unused slots: the GEMMs read every slot (with coefficient 0).
+    this.sy = rt.keep(zeros([2 * capacity, n], 'lbfgs/sy'));
     this.meta = rt.keep(tensor([0, 0], [2], 'u32', 'lbfgs/meta'));
   }
 
   /** The tensors the kernels bind, by WGSL name (for recordEffect). */
   tensors(): Record<string, Tensor> {
-    return { S: this.s, Y: this.y, rho: this.rho, ring_info: this.meta };
+    return { SY: this.sy, ring_info: this.meta };
   }
 
   /** Stored pairs (reads the GPU's counter). */
@@ -52,7 +58,7 @@ export class LbfgsMemory {
   }
 }
 
-type MemoryRefs = Record<'S' | 'Y' | 'rho' | 'ring_info', BufferRef>;
+type MemoryRefs = Record<'SY' | 'ring_info', BufferRef>;
 
 /** Appends (s, y) to the ring unless the skip test (with g) rejects it. */
 export function emitLbfgsAppend(ctx: LowerCtx, mem: LbfgsMemory, refs: MemoryRefs & Record<'s' | 'y' | 'g' | 'diag', BufferRef>): void {
@@ -64,16 +70,29 @@ export function emitLbfgsAppend(ctx: LowerCtx, mem: LbfgsMemory, refs: MemoryRef
   });
 }
 
-/** out [n, cols] ← H·d by the two-loop recursion (out ≠ d). */
+/**
+ * out [n, cols] ← H·d (out ≠ d): w = SY·d and gram = SY·SYᵀ (GEMMs over n), the p×p solves
+ * per column (coef), out = SYᵀ·coef (a GEMM over 2p), out += γ·d.
+ */
 export function emitLbfgsApply(ctx: LowerCtx, mem: LbfgsMemory, refs: MemoryRefs, d: BufferRef, out: BufferRef, cols: number): void {
-  const alpha = ctx.scratch(mem.capacity * cols * 4);
-  const bind = { Sr: refs.S, Yr: refs.Y, rhor: refs.rho, ring_info_r: refs.ring_info, d, out, alpha };
+  const { n, capacity: cap, gamma } = mem;
+  if (n * cols > MAX_ELEMENTS) fail(`L-BFGS apply: ${n}×${cols} has more than ${MAX_ELEMENTS} elements; apply it to fewer columns at a time`);
+  const rows = 2 * cap;
+  const gram = ctx.scratch(rows * rows * 4);
+  const w = ctx.scratch(rows * cols * 4);
+  const coef = ctx.scratch(rows * cols * 4);
+  const plain: GemmFlags = { transposeA: false, transposeB: false, activation: 'none' };
+  const one = { aBatch: 0, bBatch: 0 };
+  dispatchGemm(ctx, { a: refs.SY, b: refs.SY, c: gram }, { batch: 1, m: rows, n: rows, k: n }, one, { ...plain, transposeB: true });
+  dispatchGemm(ctx, { a: refs.SY, b: d, c: w }, { batch: 1, m: rows, n: cols, k: n }, one, plain);
   ctx.dispatch({
-    kernel: applyKernel,
-    bind,
-    uniforms: { n: mem.n, cols, cap: mem.capacity, gamma: mem.gamma },
-    workgroups: Math.ceil(cols / 64),
+    kernel: coefKernel,
+    bind: { ring: refs.ring_info, gram, w, coef },
+    uniforms: { cols, cap, gamma },
+    workgroups: Math.ceil(cols / coefKernel.defaultWorkgroupSize[0]),
   });
+  dispatchGemm(ctx, { a: refs.SY, b: coef, c: out }, { batch: 1, m: n, n: cols, k: rows }, one, { ...plain, transposeA: true });
+  ctx.dispatch({ kernel: addKernel, bind: { ax: d, acc: out }, uniforms: { n: n * cols, c: gamma }, workgroups: Math.ceil((n * cols) / ADD_WG) });
 }
 
 /** Stores the pair (s, y) [n] in the memory unless sᵀy ≤ 0 or sᵀy ≤ 1e-4·sᵀs·‖g‖; diag (u32 [4]) counts. */
