@@ -16,6 +16,15 @@ const coefKernel = new Kernel({ name: 'linalg/bfgs-coef', source: [sumSource, bf
 const rank2Kernel = new Kernel({ name: 'linalg/bfgs-rank2', source: [sumSource, bfgsSource], entry: 'rank2' });
 const addKernel = new Kernel({ name: 'linalg/add-scaled', source: [sumSource, bfgsSource], entry: 'add_scaled' });
 const ddKernel = new Kernel({ name: 'linalg/double-damping', source: [sumSource, ddSource] });
+const ADD_WG = addKernel.defaultWorkgroupSize[0];
+
+/** The most elements emitAddScaled takes: add_scaled indexes one grid dimension. */
+export const MAX_ADD_SCALED = 65535 * ADD_WG;
+
+/** acc ← acc + c·ax over n elements (n ≤ MAX_ADD_SCALED, checked where the op is made). */
+export function emitAddScaled(ctx: LowerCtx, ax: BufferRef, acc: BufferRef, n: number, c: number): void {
+  ctx.dispatch({ kernel: addKernel, bind: { ax, acc }, uniforms: { n, c }, workgroups: Math.ceil(n / ADD_WG) });
+}
 
 /** The authors' skip threshold: keep H when sᵀy ≤ SKIP_EPS·sᵀs·‖g‖. */
 export const SKIP_EPS = 1e-4;
@@ -34,7 +43,7 @@ export function emitMatvec(ctx: LowerCtx, h: BufferRef, v: BufferRef, out: Buffe
 /** out ← (H + shift·I)·v: the damped product K-BFGS variant C builds its A-side pair with. */
 export function emitShiftedMatvec(ctx: LowerCtx, h: BufferRef, v: BufferRef, out: BufferRef, n: number, shift: number): void {
   emitMatvec(ctx, h, v, out, n);
-  ctx.dispatch({ kernel: addKernel, bind: { ax: v, acc: out }, uniforms: { n, c: shift }, workgroups: Math.ceil(n / 64) });
+  emitAddScaled(ctx, v, out, n, shift);
 }
 
 /** (s_out, y_out) ← the double-damped (s, y), given hy = H·y (μ₂ ≤ 1). */

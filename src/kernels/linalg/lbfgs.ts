@@ -2,7 +2,6 @@
 // curvature pairs, applied to every column of a matrix at once in the compact form (Byrd,
 // Nocedal & Schnabel 1994) for K-BFGS(L)'s H^g: GEMMs over n around a p×p solve per column,
 // so the work spreads over n·cols threads where the two-loop recursion ran one per column.
-import bfgsSource from '../../../shaders/linalg/bfgs.wgsl';
 import compactSource from '../../../shaders/linalg/lbfgs-compact.wgsl';
 import source from '../../../shaders/linalg/lbfgs.wgsl';
 import sumSource from '../../../shaders/linalg/workgroup-sum.wgsl';
@@ -14,16 +13,12 @@ import { zeros, tensor } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { dispatchGemm, type GemmFlags } from '../gemm/kernels.js';
 import { Kernel } from '../kernel.js';
-import { SKIP_EPS } from './bfgs.js';
+import { emitAddScaled, MAX_ADD_SCALED, SKIP_EPS } from './bfgs.js';
 import { bindFor, matrixDims, recordEffect, requireLeaf, requireShape } from './effect.js';
 
 const appendKernel = new Kernel({ name: 'linalg/lbfgs-append', source: [sumSource, source], entry: 'append' });
 const coefKernel = new Kernel({ name: 'linalg/lbfgs-coefficients', source: compactSource });
 // bfgs.wgsl's acc ← acc + c·ax adds the γD term after the last GEMM.
-const addKernel = new Kernel({ name: 'linalg/lbfgs-add-scaled', source: [sumSource, bfgsSource], entry: 'add_scaled' });
-const ADD_WG = addKernel.defaultWorkgroupSize[0];
-/** add_scaled indexes one grid dimension. */
-const MAX_ELEMENTS = 65535 * ADD_WG;
 
 /** The GPU state of one L-BFGS matrix of size n with memory `capacity`. */
 export class LbfgsMemory {
@@ -76,7 +71,7 @@ export function emitLbfgsAppend(ctx: LowerCtx, mem: LbfgsMemory, refs: MemoryRef
  */
 export function emitLbfgsApply(ctx: LowerCtx, mem: LbfgsMemory, refs: MemoryRefs, d: BufferRef, out: BufferRef, cols: number): void {
   const { n, capacity: cap, gamma } = mem;
-  if (n * cols > MAX_ELEMENTS) fail(`L-BFGS apply: ${n}×${cols} has more than ${MAX_ELEMENTS} elements; apply it to fewer columns at a time`);
+  if (n * cols > MAX_ADD_SCALED) fail(`L-BFGS apply: ${n}×${cols} has more than ${MAX_ADD_SCALED} elements; apply it to fewer columns at a time`);
   const rows = 2 * cap;
   const gram = ctx.scratch(rows * rows * 4);
   const w = ctx.scratch(rows * cols * 4);
@@ -92,7 +87,7 @@ export function emitLbfgsApply(ctx: LowerCtx, mem: LbfgsMemory, refs: MemoryRefs
     workgroups: Math.ceil(cols / coefKernel.defaultWorkgroupSize[0]),
   });
   dispatchGemm(ctx, { a: refs.SY, b: coef, c: out }, { batch: 1, m: n, n: cols, k: rows }, one, { ...plain, transposeA: true });
-  ctx.dispatch({ kernel: addKernel, bind: { ax: d, acc: out }, uniforms: { n: n * cols, c: gamma }, workgroups: Math.ceil((n * cols) / ADD_WG) });
+  emitAddScaled(ctx, d, out, n * cols, gamma);
 }
 
 /** Stores the pair (s, y) [n] in the memory unless sᵀy ≤ 0 or sᵀy ≤ 1e-4·sᵀs·‖g‖; diag (u32 [4]) counts. */
