@@ -1,5 +1,6 @@
-// Makes a fresh machine ready to run gradwgsl: npm dependencies, then a WebGPU adapter.
-// Idempotent and quiet when nothing is needed. Uses only Node's standard library, because
+// Makes a fresh machine ready to run gradwgsl: npm dependencies, then a WebGPU adapter
+// (--npm-only: just the dependencies, e.g. to build the browser demos). Idempotent and quiet
+// when nothing is needed. Uses only Node's standard library, because
 // it runs before the dependencies exist.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -112,6 +113,7 @@ function installLavapipe(os) {
 }
 
 installNpmDependencies();
+if (process.argv.includes('--npm-only')) process.exit(0);
 let adapter = probeAdapter();
 if (!adapter.ok) {
   const os = osRelease();
