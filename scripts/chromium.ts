@@ -2,6 +2,12 @@
 // in shared/mission/BROWSER.md, WebGPU (SwiftShader) needs only --enable-unsafe-webgpu; root
 // needs --no-sandbox.
 import { chromium, type Browser } from 'playwright-core';
+import { runScript } from './demo-server.js';
+
+/** Installs Debian's chromium when it is missing (apt, once). */
+export function ensureChromium(): void {
+  runScript('scripts/ensure-chromium.mjs');
+}
 
 export interface LaunchOptions {
   webgpu?: boolean;

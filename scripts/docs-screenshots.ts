@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { profileMnistMlp } from '../src/cli/profile.js';
-import { launchChromium } from './chromium.js';
-import { startDemoServer, runScript } from './demo-server.js';
+import { ensureChromium, launchChromium } from './chromium.js';
+import { startDemoServer } from './demo-server.js';
 import { DevToolsPanel } from './devtools-panel.js';
 
 const OUT = 'docs';
@@ -56,7 +56,7 @@ async function experimentShot(browser: Browser, url: string): Promise<void> {
 }
 
 async function demoRun(): Promise<Buffer> {
-  runScript('scripts/ensure-chromium.mjs');
+  ensureChromium();
   const server = await startDemoServer();
   const browser = await launchChromium();
   try {

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevToolsPanel, type PanelView } from '../../scripts/devtools-panel.js';
 import { profileMnistMlp } from '../../src/cli/profile.js';
 import type { ChromeTrace } from '../../src/profile/trace.js';
-import { gpu } from '../setup.js';
 import { INSTALL_AND_RUN_MS, ensureChromium } from './harness.js';
 
 // Three timed steps, so the step the test zooms on (step 2) is not the last thing in the trace.
@@ -21,7 +20,6 @@ let view: PanelView;
 
 beforeAll(async () => {
   ensureChromium();
-  await gpu();
   dir = mkdtempSync(join(tmpdir(), 'gradwgsl-devtools-'));
   const out = join(dir, 'trace.json');
   await profileMnistMlp({ steps: STEPS, warmup: 1, batch: 32, optimizer: 'sgd', momentum: 0.9, seed: 1, out, json: true });

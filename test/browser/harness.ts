@@ -3,10 +3,10 @@
 // to look at a screenshot's pixels.
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { launchChromium } from '../../scripts/chromium.js';
-import { runScript, startDemoServer } from '../../scripts/demo-server.js';
+import { ensureChromium, launchChromium } from '../../scripts/chromium.js';
+import { startDemoServer } from '../../scripts/demo-server.js';
 
-export { launchChromium };
+export { ensureChromium, launchChromium };
 
 /** Setup hooks may install Chromium first (apt, a few minutes once), so they get this long. */
 export const INSTALL_AND_RUN_MS = 600_000;
@@ -16,11 +16,6 @@ export interface Demos {
   url: string;
   browser: Browser;
   close(): Promise<void>;
-}
-
-/** Installs Debian's chromium when it is missing (apt, once). */
-export function ensureChromium(): void {
-  runScript('scripts/ensure-chromium.mjs');
 }
 
 /** Builds the demos plus `pages` (name → entry .ts), serves them and starts headless Chromium. */

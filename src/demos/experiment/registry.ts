@@ -5,7 +5,7 @@
 import type { TrainTest } from '../../data/batches.js';
 import { fail } from '../../device/errors.js';
 import type { Experiment } from '../../experiments/experiment.js';
-import { loadDigits } from './digits.js';
+import { loadDigits } from '../common/digits.js';
 
 /** Each experiment has its own config and result types; the page treats them as data. */
 export type AnyExperiment = Experiment<any, any>;

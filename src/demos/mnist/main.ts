@@ -8,9 +8,9 @@ import { VARIANT_LABELS } from '../../experiments/fp8/mnist.js';
 import type { Runtime } from '../../graph/runtime.js';
 import type { KernelRow } from '../../profile/summary.js';
 import { LiveChart } from '../common/chart.js';
+import { loadDigits } from '../common/digits.js';
 import { startEngine } from '../common/engine.js';
 import { escapeHtml } from '../common/webgpu.js';
-import { decodeDigits } from '../digits-file.js';
 import { LOWP_LR, PRECISION_VARIANTS, trainMnist, type LowpCounters, type Precision, type RunConfig } from './session.js';
 
 interface DemoState {
@@ -194,9 +194,7 @@ async function main(): Promise<void> {
     $('kernels').textContent = 'This adapter has no timestamp-query: kernels cannot be timed here.';
   }
   ui.status.textContent = 'loading the digits…';
-  const response = await fetch('mnist-digits.bin');
-  if (!response.ok) throw new Error(`mnist-digits.bin: HTTP ${response.status}; rebuild the demos with npm run build:demos`);
-  const data = decodeDigits(new Uint8Array(await response.arrayBuffer()));
+  const data = await loadDigits();
   demo.state = 'ready';
   ui.status.textContent = `ready: ${data.train.n} training and ${data.test.n} held-out digits.`;
   ui.start.disabled = false;

@@ -1,4 +1,4 @@
-// The embedded MNIST split for the experiment pages: mnist-digits.bin (built next to the pages)
+// The embedded MNIST split for the demo pages: mnist-digits.bin (built next to the pages)
 // fetched and decoded once per page, then shared by every run, as loadMnist() is under Node.
 import type { TrainTest } from '../../data/batches.js';
 import { decodeDigits } from '../digits-file.js';
