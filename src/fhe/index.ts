@@ -16,7 +16,7 @@ export { sampleUniform, sampleTernary, sampleGaussian, randomWords, ERROR_SIGMA,
 
 export { BgvContext, CIPHERTEXT_BASE } from './bgv/context.js';
 export {
-  validateParameters, GLYPH_PARAMETERS, GLYPH_PRIMES, HE_STANDARD_MAX_LOG_QP,
+  validateParameters, sameParameters, MAX_CIPHERTEXT_PRIMES, GLYPH_PARAMETERS, GLYPH_PRIMES, HE_STANDARD_MAX_LOG_QP,
   type BgvParameters, type ValidatedParameters, type SecurityLevel,
 } from './bgv/params.js';
 export { Ciphertext, Plaintext } from './bgv/ciphertext.js';
@@ -28,7 +28,9 @@ export {
   encryptPublic, encryptSymmetric, decrypt, decryptSigned, decryptRaw, decodeRaw, rawBudget, noiseBudget, liftPlaintext,
 } from './bgv/encrypt.js';
 export * as evaluator from './bgv/evaluator.js';
-export { serialize, deserialize, type Transferable } from './bgv/serialize.js';
+export { serialize, deserialize, readBlob, uploadBlob, type Transferable, type CheckedBlob } from './bgv/serialize.js';
+export type { BlobHeader, BlobEntry, Chunk as BlobChunk, ItemKind } from './bgv/blob-header.js';
+export { BlobFormatError } from './serial/format-error.js';
 
 export { nttTables, type NttTables } from './arith/ntt-tables.js';
 export { nttForward, nttInverse } from './arith/ntt-cpu.js';

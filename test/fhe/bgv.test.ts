@@ -174,7 +174,7 @@ describe('serialization (what crosses to the server)', () => {
     const sq = ev.multiplyRelin(ctx, B, B, items.rlk as RelinKey);
     expectSlots((await decrypt(ctx, sk, ev.rotateRows(ctx, sq, 1, items.gk as GaloisKeys)))[0]!, a.map((_, i) => BigInt(a[(i % (N / 2) + 1) % (N / 2) + (i >= N / 2 ? N / 2 : 0)]!) ** 2n));
     await expect(serialize(SMALL, { sk } as never)).rejects.toThrow(/the secret key never leaves the client/);
-    expect(() => deserialize(new Uint8Array(64))).toThrow(/bad magic/);
+    expect(() => deserialize(new Uint8Array(64))).toThrow(/the magic \(bytes 0-4\) is 00 00 00 00 00; .*not a gradwgsl FHE blob/);
   });
 });
 
@@ -188,7 +188,7 @@ describe('BGV parameter validation', () => {
   it('refuses primes and plain moduli the arithmetic cannot use', () => {
     expect(() => validateParameters({ ...SMALL, plainModulus: 65537 + 2 })).toThrow(/t = 65539 is not ≡ 1 \(mod 2N = 512\); batching needs it/);
     expect(() => validateParameters({ ...SMALL, ciphertextPrimes: [12289] })).toThrow(/12289 must exceed the plain modulus/);
-    expect(() => validateParameters({ ...SMALL, ciphertextPrimes: [4293918721] })).toThrow(/below 2\^31/);
+    expect(() => validateParameters({ ...SMALL, ciphertextPrimes: [4293918721] })).toThrow(/ciphertextPrimes\[0\] = 4293918721 must be an integer in \[3, 2\^31\)/);
     expect(() => validateParameters({ ...SMALL, ciphertextPrimes: [2147352577 + 512] })).toThrow(/not prime/);
   });
 });

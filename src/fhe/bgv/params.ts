@@ -38,23 +38,34 @@ export interface ValidatedParameters extends BgvParameters {
   maxLogQP: number;
 }
 
-/** Checks everything the arithmetic and the security claim rely on; fails saying which bound broke. */
+/**
+ * More ciphertext primes than any secure set holds (881 bits at N = 32768 is about 30 primes of
+ * 30 bits): a cap that keeps a corrupt count from costing seconds of primality tests.
+ */
+export const MAX_CIPHERTEXT_PRIMES = 64;
+
+/** Checks everything the arithmetic and the security claim rely on; fails naming the field, its value and the bound. */
 export function validateParameters(p: BgvParameters): ValidatedParameters {
   checkRingDegree(p.n);
+  const count = p.ciphertextPrimes.length;
+  if (count < 1 || count > MAX_CIPHERTEXT_PRIMES) fail(`BGV parameters: ciphertextPrimes has ${count} primes; give 1 to ${MAX_CIPHERTEXT_PRIMES}`);
   const primes = [p.specialPrime, ...p.ciphertextPrimes];
-  if (p.ciphertextPrimes.length < 1) fail('BGV parameters: give at least one ciphertext prime');
   const all = [...primes, p.plainModulus];
   if (new Set(all).size !== all.length) fail(`BGV parameters: the primes and t must be distinct, got [${all.join(', ')}]`);
-  for (const q of all) {
-    const what = q === p.plainModulus ? `plain modulus t = ${q}` : `prime ${q}`;
-    if (!Number.isInteger(q) || q < 3 || q >= MAX_MODULUS) fail(`BGV parameters: ${what} must be below 2^31 (u32 arithmetic)`);
+  const named: [string, number][] = [
+    [`specialPrime = ${p.specialPrime}`, p.specialPrime],
+    ...p.ciphertextPrimes.map((q, i): [string, number] => [`ciphertextPrimes[${i}] = ${q}`, q]),
+    [`plain modulus t = ${p.plainModulus}`, p.plainModulus],
+  ];
+  for (const [what, q] of named) {
+    if (!Number.isInteger(q) || q < 3 || q >= MAX_MODULUS) fail(`BGV parameters: ${what} must be an integer in [3, 2^31) (u32 arithmetic)`);
     if (!isPrime(BigInt(q))) fail(`BGV parameters: ${what} is not prime`);
     if ((q - 1) % (2 * p.n) !== 0) {
       fail(`BGV parameters: ${what} is not ≡ 1 (mod 2N = ${2 * p.n}); ${q === p.plainModulus ? 'batching' : 'the negacyclic NTT'} needs it`);
     }
   }
-  for (const q of primes) {
-    if (q <= p.plainModulus) fail(`BGV parameters: prime ${q} must exceed the plain modulus t = ${p.plainModulus}`);
+  for (const [what, q] of named.slice(0, -1)) {
+    if (q <= p.plainModulus) fail(`BGV parameters: ${what} must exceed the plain modulus t = ${p.plainModulus}`);
   }
   const logQP = log2Big(primes.reduce((acc, q) => acc * BigInt(q), 1n));
   const bitLength = Math.floor(logQP) + 1;
@@ -86,3 +97,15 @@ export const GLYPH_PARAMETERS: BgvParameters = {
   plainModulus: 1073692673,
   security: 128,
 };
+
+/** Whether two parameter sets are the same ring, primes, plain modulus and security claim. */
+export function sameParameters(a: BgvParameters, b: BgvParameters): boolean {
+  return (
+    a.n === b.n &&
+    a.specialPrime === b.specialPrime &&
+    a.plainModulus === b.plainModulus &&
+    a.security === b.security &&
+    a.ciphertextPrimes.length === b.ciphertextPrimes.length &&
+    a.ciphertextPrimes.every((q, i) => q === b.ciphertextPrimes[i])
+  );
+}
