@@ -3,61 +3,26 @@
 // Its results, decrypted here with the secret key, must equal the in-process server step and the
 // integer simulation; nothing handed to the child may contain secret-key bytes. Test ring
 // N = 1024 and a small synthetic dataset, so the child stays within seconds on lavapipe.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptTotals, encryptDataset, makeKeys, secretKeyWindows, type ClientKeys } from '../../src/experiments/glyph/client.js';
 import { QUICK_CONFIG } from '../../src/experiments/glyph/config.js';
 import type { Images } from '../../src/experiments/glyph/data.js';
 import { classSums, integerFeatures, publicModel } from '../../src/experiments/glyph/plain.js';
-import type { ServerJob } from '../../src/experiments/glyph/server-process.js';
+import type { ServerJob } from '../../src/experiments/glyph/server-io.js';
 import { readResults, serverStep } from '../../src/experiments/glyph/server.js';
 import { BgvContext } from '../../src/fhe/bgv/context.js';
 import { serialize } from '../../src/fhe/bgv/serialize.js';
 import { gpu, randomArray } from '../setup.js';
+import { bundleServer, runChild } from './server-child.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PARAMS = { ...QUICK_CONFIG.params, n: 1024, security: 'none' as const };
 const SCHEDULE = { multiplyLevel: QUICK_CONFIG.multiplyLevel, sumLevel: QUICK_CONFIG.sumLevel, batch: 8 };
 const FEATURES = 3; // 30 products: several batches, the last one partial
 
 function images(n: number, pixels: number, seed: number): Images {
   return { x: Float64Array.from(randomArray(n * pixels, seed, 0, 1)), y: Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) % 10), n, pixels };
-}
-
-/** Bundles the entry where bare imports (webgpu) resolve: a temporary folder under node_modules. */
-async function bundleServer(dir: string): Promise<string> {
-  const outfile = join(dir, 'server-process.mjs');
-  await build({
-    entryPoints: [join(ROOT, 'src/experiments/glyph/server-process.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    loader: { '.wgsl': 'text' },
-    logLevel: 'warning',
-  });
-  return outfile;
-}
-
-function runChild(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: ROOT,
-      env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR || '/tmp' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    child.stdout.on('data', (b: Buffer) => (log += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (log += b.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`server process exited with ${code}:\n${log}`))));
-  });
 }
 
 let ctx: BgvContext;
@@ -87,15 +52,16 @@ beforeAll(async () => {
 
   inProcess = (await serverStep(upload, job.model, job.schedule)).results;
 
-  mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
-  dir = mkdtempSync(join(ROOT, 'node_modules/.cache/glyph-server-'));
-  const entry = await bundleServer(dir);
+  const bundle = await bundleServer();
+  dir = bundle.dir;
+  const entry = bundle.entry;
   const paths = ['job.json', 'upload.bin', 'results.bin'].map((f) => join(dir, f));
   writeFileSync(paths[0]!, JSON.stringify(job));
   writeFileSync(paths[1]!, upload);
   const argv = [entry, ...paths];
   handed = { argv, files: [readFileSync(entry), readFileSync(paths[0]!), readFileSync(paths[1]!)] };
-  await runChild(argv);
+  const child = await runChild(argv);
+  if (child.code !== 0) throw new Error(`server process exited with ${child.code}:\n${child.log}`);
   fromChild = new Uint8Array(readFileSync(paths[2]!));
 }, 300_000);
 
@@ -106,7 +72,7 @@ afterAll(() => {
 });
 
 async function decrypt(bytes: Uint8Array): Promise<{ sums: number[][]; counts: number[] }> {
-  const { sums, counts } = readResults(bytes);
+  const { sums, counts } = readResults(bytes, PARAMS, FEATURES);
   const flat: number[] = [];
   for (const ct of sums) flat.push(...(await decryptTotals(ctx, keys.secret, ct)).values);
   const n = (await decryptTotals(ctx, keys.secret, counts)).values;

@@ -22,4 +22,4 @@ export { DEFAULT_CONFIG, QUICK_CONFIG } from './config.js';
 export type { GlyphConfig, GlyphResult, PhaseTimes } from './config.js';
 export { report } from './report.js';
 export { readResults, serverStep, trainOnEncrypted, type ServerModel, type ServerSchedule } from './server.js';
-export type { ServerJob } from './server-process.js';
+export type { ServerJob } from './server-io.js';

@@ -82,7 +82,7 @@ export async function runGlyph(digits: DigitClasses, config: GlyphConfig, progre
 
     // Client: decryption.
     t0 = now();
-    const { sums: chunks, counts: countsCt } = readResults(server.results);
+    const { sums: chunks, counts: countsCt } = readResults(server.results, config.params, d);
     times.transfer += now() - t0;
     t0 = now();
     let margin = Infinity;

@@ -7,11 +7,13 @@ import { fail } from '../../device/errors.js';
 import { Ciphertext, Plaintext } from '../../fhe/bgv/ciphertext.js';
 import { BgvContext } from '../../fhe/bgv/context.js';
 import * as ev from '../../fhe/bgv/evaluator.js';
-import { GaloisKeys, PublicKey, RelinKey } from '../../fhe/bgv/keys.js';
-import { deserialize, serialize } from '../../fhe/bgv/serialize.js';
+import type { GaloisKeys, RelinKey } from '../../fhe/bgv/keys.js';
+import type { BgvParameters } from '../../fhe/bgv/params.js';
+import { readBlob, serialize, uploadBlob, type CheckedBlob } from '../../fhe/bgv/serialize.js';
 import { runtime } from '../../graph/runtime.js';
 import type { ProgressFn } from '../experiment.js';
 import { CLASSES } from './data.js';
+import { checkResults, checkServerInput, type Upload } from './server-io.js';
 
 /** The server's public model: integer projection weights and the offsets Σ_p w[f,p] μ_int[p]. */
 export interface ServerModel {
@@ -47,34 +49,45 @@ function resultItems(results: ServerResults): Record<string, Ciphertext> {
   return named;
 }
 
-/** Loads serialized results (client side) back into ciphertexts, batches in order. */
-export function readResults(bytes: Uint8Array): ServerResults {
-  const { items } = deserialize(bytes);
-  const batches = Object.keys(items).filter((k) => /^sums\d+$/.test(k)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
-  const all = [...batches.map((k) => items[k]), items.counts];
-  if (!all.every((ct): ct is Ciphertext => ct instanceof Ciphertext)) {
-    for (const x of Object.values(items)) x.dispose();
-    return fail('readResults: the server results must hold ciphertexts counts, sums0, sums1, ...');
-  }
-  return { sums: all.slice(0, -1), counts: all[all.length - 1]! };
+/**
+ * Loads serialized results (client side) back into ciphertexts, batches in order, after checking
+ * them against the client's parameters and feature count (nothing is uploaded if they fail).
+ */
+export function readResults(bytes: Uint8Array, params: BgvParameters, features: number): ServerResults {
+  const blob = readBlob(bytes);
+  checkResults(blob.header, params, features);
+  const items = uploadBlob(blob).items as Record<string, Ciphertext>;
+  const batches = Object.keys(items).filter((k) => k !== 'counts').length;
+  return { sums: Array.from({ length: batches }, (_, i) => items[`sums${i}`]!), counts: items.counts! };
 }
 
-/** Runs the encrypted training step on a serialized upload; returns the serialized results. */
-export async function serverStep(upload: Uint8Array, model: ServerModel, schedule: ServerSchedule, progress?: ProgressFn): Promise<{ results: Uint8Array; times: ServerTimes }> {
-  const { params, items } = deserialize(upload);
-  const { publicKey, relinKey, galoisKeys, pixels, labels } = items;
-  if (!(publicKey instanceof PublicKey) || !(relinKey instanceof RelinKey) || !(galoisKeys instanceof GaloisKeys) || !(pixels instanceof Ciphertext) || !(labels instanceof Ciphertext)) {
-    return fail('serverStep: the upload must hold publicKey, relinKey, galoisKeys, pixels and labels');
-  }
-  const ctx = new BgvContext(params);
+/**
+ * Runs the encrypted training step on an upload (its bytes, or a blob already checked with
+ * readBlob); returns the serialized results. The upload, model and schedule are all checked
+ * (checkServerInput) before anything is uploaded to the GPU.
+ */
+export async function serverStep(
+  upload: Uint8Array | CheckedBlob,
+  model: ServerModel,
+  schedule: ServerSchedule,
+  progress?: ProgressFn,
+): Promise<{ results: Uint8Array; times: ServerTimes }> {
+  const blob = upload instanceof Uint8Array ? readBlob(upload) : upload;
+  checkServerInput(blob.header, model, schedule);
+  const { params, items } = uploadBlob(blob);
+  const input = items as unknown as Upload;
   try {
-    const { results, times } = await trainOnEncrypted(ctx, { relinKey, galoisKeys, pixels, labels }, model, schedule, progress);
-    const bytes = await serialize(params, resultItems(results));
-    for (const ct of [...results.sums, results.counts]) ct.dispose();
-    return { results: bytes, times };
+    const ctx = new BgvContext(params);
+    try {
+      const { results, times } = await trainOnEncrypted(ctx, input, model, schedule, progress);
+      const bytes = await serialize(params, resultItems(results));
+      for (const ct of [...results.sums, results.counts]) ct.dispose();
+      return { results: bytes, times };
+    } finally {
+      ctx.dispose();
+    }
   } finally {
-    for (const x of [publicKey, relinKey, galoisKeys, pixels, labels]) x.dispose();
-    ctx.dispose();
+    for (const x of Object.values(input)) x.dispose();
   }
 }
 

@@ -33,7 +33,11 @@ export class FieldReader {
   /** A safe integer in [min, max]; `meaning` says what the number is. */
   integer(v: unknown, field: string, min: number, max: number, meaning = ''): number {
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
-      const range = min === max ? `${min}` : max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
+      const range =
+        min === max ? `${min}`
+        : max < Number.MAX_SAFE_INTEGER ? `an integer in [${min}, ${max}]`
+        : min > Number.MIN_SAFE_INTEGER ? `an integer >= ${min}`
+        : 'an integer below 2^53 in magnitude';
       return this.reject(field, show(v), meaning ? `${range} (${meaning})` : range);
     }
     return v;
