@@ -128,6 +128,20 @@ describe('round trip', () => {
 });
 
 describe('the frame', () => {
+  it('checksums with the standard CRC-32 (its check value, and bit by bit at every tail length)', () => {
+    const bitwise = (bytes: Uint8Array) => {
+      let c = 0xffffffff;
+      for (const b of bytes) {
+        c ^= b;
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+    for (let len = 0; len <= 40; len++) expect(crc32(blob.subarray(5, 5 + len)), `length ${len}`).toBe(bitwise(blob.subarray(5, 5 + len)));
+    expect(crc32(blob)).toBe(bitwise(blob));
+  });
+
   it('refuses a wrong magic and another format version', () => {
     refuses(new TextEncoder().encode('<html><body>not a blob</body></html>'), /the magic \(bytes 0-4\) is 3c 68 74 6d 6c; expected 47 57 46 48 45 \("GWFHE"\): this is not a gradwgsl FHE blob/);
     const old = blob.slice();
