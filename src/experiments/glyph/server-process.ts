@@ -18,7 +18,8 @@ const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 async function readInput(path: string, what: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(path));
+    const b = await readFile(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
     return fail(`cannot read the ${what} ${path}: ${reason(e)}`);
   }
