@@ -25,8 +25,9 @@ fn combine(x: f32, y: f32) -> f32 {
     case 1u: { return x - y; }
     case 2u: { return x * y; }
     case 3u: { return x / y; }
-    case 4u: { return max(x, y); }
-    case 5u: { return min(x, y); }
+    // NaN in either operand gives NaN (nan.wgsl, which comes first), as in PyTorch.
+    case 4u: { return max_nan(x, y); }
+    case 5u: { return min_nan(x, y); }
     case 6u: { return pow(x, y); }
     // relu'(x) * g: the gradient passes where the forward input was positive.
     case 7u: { return select(0.0, y, x > 0.0); }

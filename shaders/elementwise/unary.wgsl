@@ -1,4 +1,5 @@
 // out = op(x, s) elementwise, where s is a scalar uniform some ops use. One thread per element.
+// Needs shaders/common/nan.wgsl first: relu passes NaN through.
 
 override OP: u32 = 0u;
 override WG: u32 = 256u;
@@ -19,7 +20,7 @@ fn apply(v: f32, s: f32) -> f32 {
     case 2u: { return log(v); }
     case 3u: { return sqrt(v); }
     case 4u: { return abs(v); }
-    case 5u: { return max(v, 0.0); }
+    case 5u: { return relu_nan(v); }
     case 6u: { return tanh(v); }
     // Written to stay finite for large |v| of either sign.
     case 7u: { return select(exp(v) / (1.0 + exp(v)), 1.0 / (1.0 + exp(-v)), v >= 0.0); }

@@ -30,7 +30,7 @@ fn dims_b(p: Params) -> vec2<u32> {
 
 fn activate(v: vec4<f32>) -> vec4<f32> {
   switch ACT {
-    case 1u: { return max(v, vec4(0.0)); }
+    case 1u: { return relu_nan4(v); } // NaN passes through (nan.wgsl comes first)
     case 2u: { return tanh(v); }
     // Written to stay finite for large |v| of either sign.
     case 3u: { return select(exp(v) / (1.0 + exp(v)), 1.0 / (1.0 + exp(-v)), v >= vec4(0.0)); }

@@ -1,5 +1,6 @@
 // Row argmax of x [rows, cols] and per-row hits against u32 labels, for accuracy without
-// reading logits back. One thread per row. Ties go to the lowest index, as in NumPy.
+// reading logits back. One thread per row. Ties go to the lowest index, as in NumPy; a row
+// holding NaN has its first NaN as argmax, as in PyTorch (needs shaders/common/nan.wgsl).
 
 override WG: u32 = 64u;
 
@@ -20,7 +21,7 @@ fn row_argmax(r: u32) -> u32 {
   var at = 0u;
   for (var j = 1u; j < shape.cols; j++) {
     let v = x[base + j];
-    if (v > best) {
+    if (v > best || (is_nan(v) && !is_nan(best))) {
       best = v;
       at = j;
     }

@@ -1,7 +1,8 @@
 // The residual sum of a rescaled block (Shao et al. 2020), with the ReLU after it:
 //   y = relu(alpha·x + beta·m·f)
 // x is the skip path, f the branch output, m a (learnable) scalar multiplier, alpha and beta
-// fixed per block. The backward reuses y's sign as the ReLU mask.
+// fixed per block. The backward reuses y's sign as the ReLU mask. Needs shaders/common/nan.wgsl
+// first: NaN passes the ReLU.
 
 override WG: u32 = 256u;   // a power of two (grad_m's tree halves it)
 override WHICH: u32 = 0u;  // grad_input: 0 = d x (factor alpha), 1 = d f (factor beta·m)
@@ -32,7 +33,7 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   if (i >= p.n) {
     return;
   }
-  out[i] = max(p.alpha * x[i] + p.beta * m[0] * f[i], 0.0);
+  out[i] = relu_nan(p.alpha * x[i] + p.beta * m[0] * f[i]);
 }
 
 @compute @workgroup_size(WG)

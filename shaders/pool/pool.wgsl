@@ -2,6 +2,7 @@
 // shaders/conv/window.wgsl. Forward kernels run one thread per output, backward kernels one
 // thread per input pixel gathering from the windows that cover it (no atomics).
 // The TypeScript side guarantees padding <= kernel / 2, so every window holds a real pixel.
+// Needs shaders/common/nan.wgsl: a window holding a NaN has max NaN (and its gradient goes there).
 
 override WG: u32 = 256u;
 
@@ -33,7 +34,7 @@ fn clip_window(o: vec2<i32>) -> Clip {
 }
 
 // In-plane index (y * W + x) of the first maximum of output o's window, in row-major scan
-// order (padding is -inf, so never chosen). The forward pass and the backward pass share it,
+// order, or of its first NaN (padding is -inf, so never chosen). The forward pass and the backward pass share it,
 // so the gradient goes exactly where the forward value came from.
 fn window_argmax(plane: u32, o: vec2<i32>) -> u32 {
   let w = clip_window(o);
@@ -44,7 +45,7 @@ fn window_argmax(plane: u32, o: vec2<i32>) -> u32 {
     for (var xx = w.lo.y; xx < w.hi.y; xx++) {
       let i = u32(y * p.size.y + xx);
       let v = x[base + i];
-      if (v > best_v) {
+      if (v > best_v || (is_nan(v) && !is_nan(best_v))) {
         best_v = v;
         best = i;
       }

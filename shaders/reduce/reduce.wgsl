@@ -2,7 +2,8 @@
 // out[o, part, i] = op over k in the part of x[o, k, i], times `scale` (1/len gives the mean).
 // With chunk = len it is one pass; long axes run two passes (parts, then the partial results),
 // which spreads the work over more threads and shortens the rounding-error chain.
-// One thread per output; no barriers, which suits software rasterisers.
+// One thread per output; no barriers, which suits software rasterisers. Needs
+// shaders/common/nan.wgsl first: max and min of values holding a NaN are NaN.
 
 override OP: u32 = 0u; // 0 sum, 1 max, 2 min
 override WG: u32 = 256u;
@@ -49,8 +50,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   for (; k < count; k++) {
     let v = x[base + k * p.inner];
     switch OP {
-      case 1u: { acc = max(acc, v); }
-      case 2u: { acc = min(acc, v); }
+      case 1u: { acc = max_nan(acc, v); }
+      case 2u: { acc = min_nan(acc, v); }
       default: { acc += v; }
     }
   }

@@ -1,4 +1,5 @@
 // Binary elementwise ops with NumPy broadcasting: shaders/elementwise/binary.wgsl.
+import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/elementwise/binary.wgsl';
 import { fail } from '../../device/errors.js';
 import type { OpDef } from '../../graph/op.js';
@@ -10,7 +11,7 @@ import { sumTo } from '../reduce/reduce.js';
 import { requireDtype } from './checks.js';
 import { addScalar, log, neg, rsubScalar } from './unary.js';
 
-const kernel = new Kernel({ name: 'elementwise/binary', source });
+const kernel = new Kernel({ name: 'elementwise/binary', source: [nan, source] });
 
 type BinaryKind = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow' | 'reluGrad' | 'greater' | 'equal';
 const CODES: Record<BinaryKind, number> = {

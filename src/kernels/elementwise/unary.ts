@@ -1,4 +1,5 @@
 // Unary elementwise ops (some with a scalar): shaders/elementwise/unary.wgsl.
+import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/elementwise/unary.wgsl';
 import type { OpDef } from '../../graph/op.js';
 import { apply, type Tensor } from '../../tensor/tensor.js';
@@ -7,7 +8,7 @@ import { Kernel } from '../kernel.js';
 import { mul, reluGrad } from './binary.js';
 import { requireDtype } from './checks.js';
 
-const kernel = new Kernel({ name: 'elementwise/unary', source });
+const kernel = new Kernel({ name: 'elementwise/unary', source: [nan, source] });
 
 type UnaryKind =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'tanh' | 'sigmoid' | 'square' | 'reciprocal'

@@ -2,6 +2,7 @@
 // c[b] = act(op(a[b]) · op(b[b]) + bias) for the same uniforms, optionally reading one operand
 // through an activation's derivative (backward GEMMs), so the choice is invisible to callers
 // except in speed.
+import nan from '../../../shaders/common/nan.wgsl';
 import common from '../../../shaders/gemm/common.wgsl';
 import ioScalar from '../../../shaders/gemm/io-scalar.wgsl';
 import ioVec4 from '../../../shaders/gemm/io-vec4.wgsl';
@@ -13,9 +14,9 @@ import type { LowerCtx } from '../../graph/op.js';
 import { grid1d } from '../grid.js';
 import { Kernel } from '../kernel.js';
 
-const naive = new Kernel({ name: 'gemm/naive', source: [common, ioScalar, naiveMain] });
-const tiled = new Kernel({ name: 'gemm/tiled', source: [common, ioScalar, tiledMain] });
-const tiledVec4 = new Kernel({ name: 'gemm/tiled-vec4', source: [common, ioVec4, tiledMain] });
+const naive = new Kernel({ name: 'gemm/naive', source: [nan, common, ioScalar, naiveMain] });
+const tiled = new Kernel({ name: 'gemm/tiled', source: [nan, common, ioScalar, tiledMain] });
+const tiledVec4 = new Kernel({ name: 'gemm/tiled-vec4', source: [nan, common, ioVec4, tiledMain] });
 
 export type Activation = 'none' | 'relu' | 'tanh' | 'sigmoid';
 const ACT_CODES: Record<Activation, number> = { none: 0, relu: 1, tanh: 2, sigmoid: 3 };

@@ -1,5 +1,6 @@
 // Row argmax and the count of rows whose argmax is the label (accuracy without reading
 // logits back): shaders/loss/argmax.wgsl. Neither has a gradient.
+import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/loss/argmax.wgsl';
 import type { OpDef } from '../../graph/op.js';
 import { apply, type Tensor } from '../../tensor/tensor.js';
@@ -8,8 +9,9 @@ import { Kernel } from '../kernel.js';
 import { checkLabels, checkLogits } from './labels.js';
 import { lowerReduced } from './reduction.js';
 
-const argmaxKernel = new Kernel({ name: 'loss/argmax', source, entry: 'argmax' });
-const correctKernel = new Kernel({ name: 'loss/correct', source, entry: 'correct' });
+const sources = [nan, source];
+const argmaxKernel = new Kernel({ name: 'loss/argmax', source: sources, entry: 'argmax' });
+const correctKernel = new Kernel({ name: 'loss/correct', source: sources, entry: 'correct' });
 const ROW_WG = argmaxKernel.defaultWorkgroupSize[0];
 
 const argmaxOp: OpDef<null> = {

@@ -1,6 +1,7 @@
 // The residual sum of a rescaled block with its ReLU, y = relu(alpha·x + beta·m·f), as one
 // kernel forward and one per input backward (shaders/nn/residual-mix.wgsl). With alpha = beta
 // = m = 1 it is the plain block's relu(x + f).
+import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/nn/residual-mix.wgsl';
 import { fail } from '../../device/errors.js';
 import type { OpDef } from '../../graph/op.js';
@@ -10,7 +11,7 @@ import { requireDtype } from '../elementwise/checks.js';
 import { grid1d } from '../grid.js';
 import { Kernel } from '../kernel.js';
 
-const entry = (name: string) => new Kernel({ name: `nn/residual-mix/${name}`, source, entry: name });
+const entry = (name: string) => new Kernel({ name: `nn/residual-mix/${name}`, source: [nan, source], entry: name });
 const kernels = { forward: entry('forward'), gradInput: entry('grad_input'), gradM: entry('grad_m') };
 
 interface Attrs {

@@ -6,6 +6,7 @@
 // while recomputing costs one extra read of the input, and only when gradients are taken.
 // Forward and backward share one argmax function, so ties (first maximum in row-major window
 // order) resolve the same way in both.
+import nan from '../../../shaders/common/nan.wgsl';
 import poolSource from '../../../shaders/pool/pool.wgsl';
 import windowLib from '../../../shaders/conv/window.wgsl';
 import { fail } from '../../device/errors.js';
@@ -17,7 +18,7 @@ import { ELEMENTWISE_WG, grid1d } from '../grid.js';
 import { Kernel } from '../kernel.js';
 import { geometryUniforms, resolveWindow, windowGeometry, type Window, type WindowOptions } from '../conv/window.js';
 
-const entry = (name: string) => new Kernel({ name: `pool/${name}`, source: [windowLib, poolSource], entry: name });
+const entry = (name: string) => new Kernel({ name: `pool/${name}`, source: [nan, windowLib, poolSource], entry: name });
 const kernels = {
   maxPool: entry('max_pool'),
   argmax: entry('max_pool_argmax'),

@@ -1,5 +1,6 @@
 // Reductions over one axis (sum, mean, max, min) and sumTo for broadcast gradients:
 // shaders/reduce/reduce.wgsl.
+import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/reduce/reduce.wgsl';
 import { fail } from '../../device/errors.js';
 import type { BufferRef } from '../../graph/dispatch.js';
@@ -14,7 +15,7 @@ import { Kernel } from '../kernel.js';
 import { broadcastTo } from '../shape/broadcast.js';
 import { reshape } from '../shape/reshape.js';
 
-const kernel = new Kernel({ name: 'reduce/axis', source });
+const kernel = new Kernel({ name: 'reduce/axis', source: [nan, source] });
 
 /** Long axes with few outputs reduce in two passes of about √len each. */
 const TWO_PASS_FROM = 2048;
