@@ -1,5 +1,6 @@
 // One way to get a GPUDevice, in Node (Dawn through npm `webgpu`) and in the browser.
-import { DeviceLostError, GpuError, fail } from './errors.js';
+import { withoutClampWarnings } from './dawn-stderr.js';
+import { DeviceLostError, GpuError, GradwgslError, fail } from './errors.js';
 
 export const OPTIONAL_FEATURES = ['shader-f16', 'timestamp-query', 'subgroups'] as const;
 export type OptionalFeature = (typeof OPTIONAL_FEATURES)[number];
@@ -17,6 +18,12 @@ export interface AdapterSummary {
   isFallbackAdapter: boolean;
   runtime: 'node-dawn' | 'browser';
 }
+
+/**
+ * How long a failed read-back waits for the device-lost event before reporting the failure as
+ * something else: Dawn delivers the event and the rejected mapAsync from the same tick.
+ */
+const LOSS_GRACE_MS = 1000;
 
 /** Limits we raise from WebGPU's defaults to what the adapter allows: big tensors need them. */
 const RAISED_LIMITS = [
@@ -77,6 +84,25 @@ export class Gpu {
     return this.features.has(feature);
   }
 
+  /**
+   * The error to throw for a WebGPU promise that rejected (mapAsync, onSubmittedWorkDone): a
+   * DeviceLostError when the device is lost, or is reported lost shortly after; Dawn rejects with
+   * an empty DOMException then.
+   */
+  async explain(e: unknown, where: string): Promise<Error> {
+    if (e instanceof GradwgslError) return e;
+    const info = this.lostInfo ?? (await this.lostWithin(LOSS_GRACE_MS));
+    if (info) return new DeviceLostError(info.reason, info.message);
+    const err = e as { name?: string; message?: string } | null;
+    return new GpuError('internal', where, `${err?.name ?? 'Error'}: ${err?.message || 'no message'}`);
+  }
+
+  private lostWithin(ms: number): Promise<GPUDeviceLostInfo | null> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(resolve, ms, null)));
+    return Promise.race([this.device.lost, timeout]).finally(() => clearTimeout(timer));
+  }
+
   /** Throws if the device was lost or Dawn reported an error nobody caught. */
   check(where: string): void {
     if (this.lostInfo) throw new DeviceLostError(this.lostInfo.reason, this.lostInfo.message);
@@ -134,7 +160,7 @@ export class Gpu {
 /** Asks the runtime for an adapter and a device with every optional feature it has. */
 export async function requestGpu(options: DeviceOptions = {}): Promise<Gpu> {
   const gpu = await navigatorGpu();
-  const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference });
+  const adapter = await withoutClampWarnings(() => gpu.requestAdapter({ powerPreference: options.powerPreference }));
   if (!adapter) {
     fail(
       'No WebGPU adapter. Under Node on Linux, run `npm run setup` (it installs Mesa lavapipe on Debian as root) ' +
