@@ -1,24 +1,29 @@
 // Fused softmax + cross-entropy over rows of logits [rows, cols] with u32 labels [rows].
-// Needs row-lse.wgsl and shaders/linalg/workgroup-sum.wgsl before it. One thread per row: no
+// Needs row-lse.wgsl, shaders/linalg/workgroup-sum.wgsl and shaders/common/{nan,faults}.wgsl
+// before it. One thread per row: no
 // barriers, and each thread reads its row from cache for the max, sum and gradient passes.
 // `forward_total` also reduces the batch, in one workgroup, for batches small enough that one
 // dispatch beats two (see src/kernels/loss/reduction.ts).
 //
-// A label outside [0, cols) is never used as an index: that row's loss and gradient are a
-// quiet NaN, so a bad label poisons the batch loss loudly instead of reading another row's
-// logits. (The NaN is built from the label at run time: a constant NaN does not compile.)
+// A label outside [0, cols) is never used as an index: it raises a label fault (the host throws
+// LabelRangeError), that row's loss is a quiet NaN (built from the label at run time: a constant
+// NaN does not compile) and its gradient is zero, so the parameters are not poisoned.
+// forward_total also raises a fault when the total is not finite.
 
 override WG: u32 = 64u;
 
+// fault_site is filled in by the executor (faults.wgsl).
 struct Shape {
   rows: u32,
   cols: u32,
+  fault_site: u32,
 }
 
 struct TotalParams {
   rows: u32,
   cols: u32,
   scale: f32, // 1/rows for 'mean', 1 for 'sum'
+  fault_site: u32,
 }
 
 struct GradParams {
@@ -28,6 +33,7 @@ struct GradParams {
   // for 'mean', stride 0 and scale 1 for 'sum', stride 1 and scale 1 for 'none'.
   g_stride: u32,
   scale: f32,
+  fault_site: u32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -44,9 +50,10 @@ fn bad_label(y: u32) -> f32 {
 }
 
 // -log softmax(x[r])[labels[r]]
-fn row_loss(r: u32, cols: u32) -> f32 {
+fn row_loss(r: u32, cols: u32, site: u32) -> f32 {
   let y = labels[r];
   if (y >= cols) {
+    fault_label(site, y, cols);
     return bad_label(y);
   }
   let base = r * cols;
@@ -57,7 +64,7 @@ fn row_loss(r: u32, cols: u32) -> f32 {
 fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let r = gid.x + gid.y * nwg.x * WG;
   if (r < shape.rows) {
-    loss[r] = row_loss(r, shape.cols);
+    loss[r] = row_loss(r, shape.cols, shape.fault_site);
   }
 }
 
@@ -67,11 +74,12 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
 fn forward_total(@builtin(local_invocation_index) lid: u32) {
   var acc = 0.0;
   for (var r = lid; r < tp.rows; r += SUM_WG) {
-    acc += row_loss(r, tp.cols);
+    acc += row_loss(r, tp.cols, tp.fault_site);
   }
-  let total = workgroup_sum4(lid, vec4(acc, 0.0, 0.0, 0.0)).x;
+  let total = workgroup_sum4(lid, vec4(acc, 0.0, 0.0, 0.0)).x * tp.scale;
   if (lid == 0u) {
-    loss[0] = total * tp.scale;
+    check_finite_loss(tp.fault_site, total);
+    loss[0] = total;
   }
 }
 
@@ -85,8 +93,9 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let y = labels[r];
   let base = r * gp.cols;
   if (y >= gp.cols) {
+    fault_label(gp.fault_site, y, gp.cols);
     for (var j = 0u; j < gp.cols; j++) {
-      dx[base + j] = bad_label(y);
+      dx[base + j] = 0.0;
     }
     return;
   }

@@ -1,5 +1,6 @@
 // Generalized cross entropy (Zhang & Sabuncu 2018) over rows of logits [rows, cols] with u32
-// labels [rows]. Needs row-lse.wgsl before it. One thread per row, as cross-entropy.wgsl.
+// labels [rows]. Needs row-lse.wgsl and shaders/common/{nan,faults}.wgsl before it. One thread
+// per row, as cross-entropy.wgsl.
 //
 // With p = softmax(x[r])[y] and L_q(p) = (1 − p^q) / q, row r's term is
 //     v_r · (L_q(p) − offset)
@@ -12,8 +13,8 @@
 // The TypeScript passes offset = L_q(k) for the truncated forms (0 otherwise), computed in f64.
 // Gradient per row: d term / d x[r, j] = v_r · p^q · (softmax(x[r])[j] − [j == y]).
 //
-// A label outside [0, cols) gives that row a quiet NaN loss, gradient and keep flag, as in
-// cross-entropy.wgsl (never an out-of-bounds read).
+// A label outside [0, cols) raises a label fault, as in cross-entropy.wgsl (never an
+// out-of-bounds read): that row's loss is a quiet NaN, its gradient and keep flag are zero.
 
 override WG: u32 = 64u;
 override TRUNCATE: u32 = 0u;
@@ -24,6 +25,7 @@ struct Params {
   q: f32,
   log_k: f32,
   offset: f32,
+  fault_site: u32, // filled in by the executor (faults.wgsl)
 }
 
 struct GradParams {
@@ -34,6 +36,7 @@ struct GradParams {
   scale: f32,
   q: f32,
   log_k: f32,
+  fault_site: u32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -95,6 +98,7 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   }
   let y = labels[r];
   if (y >= p.cols) {
+    fault_label(p.fault_site, y, p.cols);
     loss[r] = bad_label(y);
     return;
   }
@@ -110,6 +114,7 @@ fn forward_weighted(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
   }
   let y = labels[r];
   if (y >= p.cols) {
+    fault_label(p.fault_site, y, p.cols);
     loss[r] = bad_label(y);
     return;
   }
@@ -124,7 +129,8 @@ fn keep(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   let y = labels[r];
   if (y >= p.cols) {
-    keep_out[r] = bad_label(y);
+    fault_label(p.fault_site, y, p.cols);
+    keep_out[r] = 0.0;
     return;
   }
   keep_out[r] = kept(label_log_prob(r, y, p.cols), p.log_k);
@@ -136,8 +142,9 @@ fn write_grad(r: u32, v_given: f32, given: bool) {
   let y = labels[r];
   let base = r * gp.cols;
   if (y >= gp.cols) {
+    fault_label(gp.fault_site, y, gp.cols);
     for (var j = 0u; j < gp.cols; j++) {
-      dx[base + j] = bad_label(y);
+      dx[base + j] = 0.0;
     }
     return;
   }

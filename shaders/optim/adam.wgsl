@@ -18,6 +18,7 @@ struct Params {
   decay2: f32,
   eps: f32,
   weight_decay: f32,
+  fault_site: u32, // filled in by the executor; a non-finite new weight raises a fault
 }
 
 @group(0) @binding(0) var<storage, read_write> param: array<f32>;
@@ -46,5 +47,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   exp_avg[i] = m;
   exp_avg_sq[i] = v;
   let denom = sqrt(v) / sqrt(hyper.debias.y) + p.eps;
-  param[i] = w - (lr / hyper.debias.x) * m / denom;
+  let updated = w - (lr / hyper.debias.x) * m / denom;
+  check_finite_update(p.fault_site, updated);
+  param[i] = updated;
 }

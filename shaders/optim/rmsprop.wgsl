@@ -13,6 +13,7 @@ struct Params {
   eps: f32,
   momentum: f32,
   weight_decay: f32,
+  fault_site: u32, // filled in by the executor; a non-finite new weight raises a fault
 }
 
 @group(0) @binding(0) var<storage, read_write> param: array<f32>;
@@ -30,6 +31,11 @@ fn direction(i: u32, w: f32) -> f32 {
   return g / (sqrt(s) + p.eps);
 }
 
+fn store(i: u32, w: f32) {
+  check_finite_update(p.fault_site, w);
+  param[i] = w;
+}
+
 @compute @workgroup_size(WG)
 fn plain(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = gid.x + gid.y * nwg.x * WG;
@@ -37,7 +43,7 @@ fn plain(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
     return;
   }
   let w = param[i];
-  param[i] = w - hyper.lr * direction(i, w);
+  store(i, w - hyper.lr * direction(i, w));
 }
 
 @compute @workgroup_size(WG)
@@ -49,5 +55,5 @@ fn momentum(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let w = param[i];
   let buf = p.momentum * momentum_buffer[i] + direction(i, w);
   momentum_buffer[i] = buf;
-  param[i] = w - hyper.lr * buf;
+  store(i, w - hyper.lr * buf);
 }

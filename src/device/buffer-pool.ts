@@ -1,5 +1,6 @@
 // Storage buffers are recycled by size class so a training loop allocates nothing once warm.
 // Counts of live and in-use buffers make leaks visible per step.
+import { checkStorageSize } from './limits.js';
 
 const USAGE_STORAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
@@ -9,6 +10,16 @@ export function sizeClass(bytes: number): number {
   const p = 2 ** Math.floor(Math.log2(b));
   const step = Math.max(256, p / 4);
   return Math.ceil(b / step) * step;
+}
+
+/**
+ * The size to create for `bytes` of storage: its size class, or just the bytes in whole words
+ * where rounding up to the class would pass maxBufferSize (a tensor close to the limit).
+ */
+export function allocationSize(limits: GPUSupportedLimits, bytes: number, what: string): number {
+  checkStorageSize(limits, bytes, what);
+  const size = sizeClass(bytes);
+  return size <= limits.maxBufferSize ? size : Math.ceil(bytes / 4) * 4;
 }
 
 export interface PoolStats {
@@ -21,23 +32,27 @@ export interface PoolStats {
 
 export class BufferPool {
   private readonly idle = new Map<number, GPUBuffer[]>();
+  private readonly created = new WeakSet<GPUBuffer>();
   private live = 0;
   private inUse = 0;
   private bytesLive = 0;
 
   constructor(private readonly device: GPUDevice) {}
 
-  acquire(bytes: number, label: string): GPUBuffer {
-    const size = sizeClass(bytes);
-    this.inUse++;
+  /** A buffer of at least `bytes`; `what` names the tensor in the error when it is too big. */
+  acquire(bytes: number, label: string, what = label): GPUBuffer {
+    const size = allocationSize(this.device.limits, bytes, what);
     const reused = this.idle.get(size)?.pop();
+    this.inUse++;
     if (reused) {
       reused.label = label;
       return reused;
     }
+    const buffer = this.device.createBuffer({ label, size, usage: USAGE_STORAGE() });
+    this.created.add(buffer);
     this.live++;
     this.bytesLive += size;
-    return this.device.createBuffer({ label, size, usage: USAGE_STORAGE() });
+    return buffer;
   }
 
   release(buffer: GPUBuffer): void {
@@ -45,6 +60,11 @@ export class BufferPool {
     const list = this.idle.get(buffer.size);
     if (list) list.push(buffer);
     else this.idle.set(buffer.size, [buffer]);
+  }
+
+  /** Whether this pool made `buffer` (tensors of an earlier device's pool are not usable here). */
+  owns(buffer: GPUBuffer): boolean {
+    return this.created.has(buffer);
   }
 
   /** Destroys idle buffers (the pool keeps them for reuse otherwise). */

@@ -4,6 +4,7 @@ import { fail } from '../device/errors.js';
 import type { Gpu } from '../device/gpu.js';
 import type { Constants, Kernel } from '../kernels/kernel.js';
 import { packUniforms, type UniformValue } from '../kernels/uniforms.js';
+import { FAULTS_BINDING, FAULT_SITE } from './faults.js';
 
 export interface BufferRef {
   buffer: GPUBuffer;
@@ -14,9 +15,9 @@ export interface BufferRef {
 export interface DispatchSpec {
   kernel: Kernel;
   constants?: Constants;
-  /** Storage buffers by their WGSL variable name. */
+  /** Storage buffers by their WGSL variable name (`faults` is bound by the executor). */
   bind: Record<string, BufferRef>;
-  /** Uniform struct members by name; `rng_step` is filled in by the executor when left out. */
+  /** Uniform struct members by name; `rng_step` and `fault_site` are filled in by the executor when left out. */
   uniforms?: Record<string, UniformValue>;
   /** Workgroup counts; a single number means [n, 1, 1]. */
   workgroups: number | readonly [number, number?, number?];
@@ -47,6 +48,7 @@ export function validateDispatch(gpu: Gpu, spec: DispatchSpec, label: string): v
   }
   const maxBinding = gpu.limits.maxStorageBufferBindingSize;
   for (const b of spec.kernel.storage) {
+    if (b.name === FAULTS_BINDING) continue;
     const ref = spec.bind[b.name];
     if (!ref) fail(`${label}: buffer '${b.name}' was not bound`);
     if (ref.size > maxBinding) {
@@ -58,32 +60,45 @@ export function validateDispatch(gpu: Gpu, spec: DispatchSpec, label: string): v
   }
 }
 
-/** Fills `rng_step` when the kernel has it and the op left it to the executor. */
-export function uniformValues(spec: DispatchSpec, rngStep: number): Record<string, UniformValue> {
+/** Values the executor supplies: the step count random kernels mix in, the dispatch's fault site. */
+export interface ExecutorUniforms {
+  rngStep: number;
+  faultSite: number;
+}
+
+/** Fills `rng_step` and `fault_site` where the kernel has them and the op left them to the executor. */
+export function uniformValues(spec: DispatchSpec, auto: ExecutorUniforms): Record<string, UniformValue> {
   const values = { ...(spec.uniforms ?? {}) };
-  if (spec.kernel.uniform?.members.some((m) => m.name === 'rng_step') && values.rng_step === undefined) {
-    values.rng_step = rngStep;
-  }
+  const has = (name: string) => spec.kernel.uniform?.members.some((m) => m.name === name) && values[name] === undefined;
+  if (has('rng_step')) values.rng_step = auto.rngStep;
+  if (has(FAULT_SITE)) values[FAULT_SITE] = auto.faultSite;
   return values;
 }
 
-export function writeUniforms(spec: DispatchSpec, rngStep: number, target: DataView, base: number, label: string): void {
+export function writeUniforms(spec: DispatchSpec, auto: ExecutorUniforms, target: DataView, base: number, label: string): void {
   const layout = spec.kernel.uniform;
   if (!layout) {
     if (spec.uniforms && Object.keys(spec.uniforms).length) fail(`${label}: the shader has no uniforms`);
     return;
   }
-  packUniforms(layout, uniformValues(spec, rngStep), target, base, label);
+  packUniforms(layout, uniformValues(spec, auto), target, base, label);
+}
+
+/** Whether the kernel reports faults, so the executor binds its fault buffer. */
+export function usesFaults(spec: DispatchSpec): boolean {
+  return spec.kernel.storage.some((b) => b.name === FAULTS_BINDING);
 }
 
 export function createBindGroup(
   gpu: Gpu,
   spec: DispatchSpec,
   uniform: { buffer: GPUBuffer; offset: number } | null,
+  faults: GPUBuffer,
   label: string,
 ): GPUBindGroup {
   const k = spec.kernel;
   const entries: GPUBindGroupEntry[] = k.storage.map((b) => {
+    if (b.name === FAULTS_BINDING) return { binding: b.binding, resource: { buffer: faults } };
     const ref = spec.bind[b.name]!;
     return { binding: b.binding, resource: { buffer: ref.buffer, offset: 0, size: ref.size } };
   });

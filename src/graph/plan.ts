@@ -2,6 +2,7 @@
 // intermediate buffers allocated up front and shared by liveness, bind groups and uniforms
 // built once, and every replay encoded into a single command buffer.
 import { GradwgslError } from '../device/errors.js';
+import { fmt } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import {
   UNIFORM_ALIGN,
@@ -15,8 +16,9 @@ import {
   type PreparedDispatch,
 } from './dispatch.js';
 import type { LowerCtx } from './op.js';
-import { dispatchLabel, nanWords, type Runtime } from './runtime.js';
-import { sizeClass } from '../device/buffer-pool.js';
+import { createFaultBuffer } from './faults.js';
+import { dispatchLabel, nanWords, opSignature, type Runtime } from './runtime.js';
+import { allocationSize } from '../device/buffer-pool.js';
 
 /** Nodes to run, inputs first: every value the roots need, then the effects in order. */
 export function schedule(roots: readonly Tensor[], effects: readonly Tensor[]): Tensor[] {
@@ -57,11 +59,15 @@ export class Plan {
   private uniformData: ArrayBuffer | null = null;
   private rngStepFields: { offset: number }[] = [];
   private recorded: Recorded[] = [];
+  /** Faults this plan's kernels raise (src/graph/faults.ts); a site is an index into `dispatches`. */
+  readonly faults: GPUBuffer;
 
   private constructor(
     private readonly rt: Runtime,
     readonly order: readonly Tensor[],
-  ) {}
+  ) {
+    this.faults = createFaultBuffer(rt.gpu.device, 'plan/faults');
+  }
 
   /**
    * Schedules and prepares the graph behind `roots` and `effects`. Placeholders and `pinned`
@@ -75,23 +81,35 @@ export class Plan {
   ): Promise<Plan> {
     const order = schedule(roots, effects);
     const plan = new Plan(rt, order);
-    plan.allocateAndLower(new Set([...roots.map((t) => t.id)]), placeholders);
-    await plan.prepare();
+    try {
+      plan.allocateAndLower(new Set([...roots.map((t) => t.id)]), placeholders);
+      await plan.prepare();
+    } catch (e) {
+      plan.dispose(); // a plan that cannot run keeps no GPU memory
+      throw e;
+    }
     if (rt.poison) for (const b of plan.owned) if (b.usage & GPUBufferUsage.STORAGE) rt.write(b, nanWords(b.size));
     return plan;
   }
 
-  /** The buffer behind a scheduled value, placeholder or pinned root. */
+  /** The buffer behind a scheduled value, placeholder or pinned root, or a value made before tracing. */
   ref(t: Tensor): BufferRef {
-    const r = this.refs.get(t.id) ?? (t.storage ? { buffer: t.storage.buffer, size: t.bytes } : undefined);
-    if (!r) throw new GradwgslError(`${t} is not part of this plan`);
-    return r;
+    const r = this.refs.get(t.id);
+    if (r) return r;
+    // Values made before tracing (parameters, eager results): checked to be alive and this runtime's.
+    if (t.storage || t.isDisposed) return { buffer: this.rt.storageOf(t, 'compile').buffer, size: t.bytes };
+    throw new GradwgslError(`${t} is not part of this plan`);
   }
 
-  private newBuffer(bytes: number, label: string): GPUBuffer {
+  /** The op behind a fault site (the index of its dispatch). */
+  siteLabel(site: number): string {
+    return this.dispatches[site]?.label ?? 'a kernel of this plan';
+  }
+
+  private newBuffer(bytes: number, label: string, what: string): GPUBuffer {
     const b = this.rt.gpu.device.createBuffer({
       label,
-      size: sizeClass(bytes),
+      size: allocationSize(this.rt.gpu.limits, bytes, what),
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
     this.owned.push(b);
@@ -99,7 +117,10 @@ export class Plan {
   }
 
   private allocateAndLower(pinned: Set<number>, placeholders: readonly Tensor[]): void {
-    for (const p of placeholders) this.refs.set(p.id, { buffer: this.newBuffer(p.bytes, p.name), size: p.bytes });
+    for (const p of placeholders) {
+      const what = `compiled step input '${p.name}' (${p.dtype}${fmt(p.shape)})`;
+      this.refs.set(p.id, { buffer: this.newBuffer(p.bytes, p.name, what), size: p.bytes });
+    }
     // A view shares its source's buffer, so liveness is tracked on the buffer's owner.
     const owner = new Map<number, number>();
     const ownerOf = (t: Tensor) => owner.get(t.id) ?? t.id;
@@ -112,9 +133,8 @@ export class Plan {
     for (const t of this.order) if (t.node!.op.view && pinned.has(t.id)) lastUse.set(ownerOf(t), Infinity);
 
     const free = new Map<number, GPUBuffer[]>();
-    const take = (bytes: number, label: string): GPUBuffer => {
-      const size = sizeClass(bytes);
-      return free.get(size)?.pop() ?? this.newBuffer(bytes, label);
+    const take = (bytes: number, label: string, what: string): GPUBuffer => {
+      return free.get(allocationSize(this.rt.gpu.limits, bytes, what))?.pop() ?? this.newBuffer(bytes, label, what);
     };
     const give = (b: GPUBuffer) => {
       const list = free.get(b.size);
@@ -128,14 +148,14 @@ export class Plan {
       if (node.op.view) {
         this.refs.set(t.id, { buffer: this.ref(node.inputs[0]!).buffer, size: t.bytes });
       } else {
-        if (!node.op.effect) this.refs.set(t.id, { buffer: take(t.bytes, t.name), size: t.bytes });
+        if (!node.op.effect) this.refs.set(t.id, { buffer: take(t.bytes, t.name, `the output of ${opSignature(t)}`), size: t.bytes });
         const scratch: GPUBuffer[] = [];
         const ctx: LowerCtx = {
           gpu: this.rt.gpu,
           ref: (x) => this.ref(x),
           out: node.op.effect ? { buffer: null as never, size: 0 } : this.ref(t),
           scratch: (bytes) => {
-            const b = take(bytes, `${t.name}/scratch`);
+            const b = take(bytes, `${t.name}/scratch`, `a ${bytes}-byte scratch buffer of ${opSignature(t)}`);
             scratch.push(b);
             return { buffer: b, size: bytes };
           },
@@ -181,7 +201,7 @@ export class Plan {
         const layout = r.spec.kernel.uniform;
         let uniform: { buffer: GPUBuffer; offset: number } | null = null;
         if (layout) {
-          writeUniforms(r.spec, 0, view!, offset, r.label);
+          writeUniforms(r.spec, { rngStep: 0, faultSite: i }, view!, offset, r.label);
           const step = layout.members.find((m) => m.name === 'rng_step');
           if (step && r.spec.uniforms?.rng_step === undefined) this.rngStepFields.push({ offset: offset + step.offset });
           uniform = { buffer: this.uniformBuffer!, offset };
@@ -190,7 +210,7 @@ export class Plan {
         this.dispatches.push({
           label: r.label,
           pipeline: pipelines[i]!,
-          bindGroup: createBindGroup(gpu, r.spec, uniform, r.label),
+          bindGroup: createBindGroup(gpu, r.spec, uniform, this.faults, r.label),
           workgroups: workgroupCounts(r.spec),
         });
       });
@@ -231,5 +251,6 @@ export class Plan {
   dispose(): void {
     for (const b of this.owned) b.destroy();
     this.owned.length = 0;
+    this.faults.destroy();
   }
 }

@@ -3,16 +3,19 @@
 import { BufferPool } from '../device/buffer-pool.js';
 import { GpuError, GradwgslError, fail } from '../device/errors.js';
 import { requestGpu, type DeviceOptions, type Gpu } from '../device/gpu.js';
+import { fmt } from '../tensor/shape.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 import {
   UNIFORM_ALIGN,
   createBindGroup,
+  usesFaults,
   validateDispatch,
   workgroupCounts,
   writeUniforms,
   type BufferRef,
   type DispatchSpec,
 } from './dispatch.js';
+import { FAULT_BYTES, FaultSites, createFaultBuffer, faultError } from './faults.js';
 import type { PassTimer } from '../profile/hook.js';
 import type { LowerCtx } from './op.js';
 import { decode } from './readback.js';
@@ -42,6 +45,17 @@ export class Runtime {
   rngStreams = 0;
   /** Set by src/profile while profiling: every dispatch then gets a timed pass of its own. */
   passTimer: PassTimer | null = null;
+  /**
+   * Throw NonFiniteError when a loss total or a parameter update became NaN or infinite (checked
+   * when values are read, eagerly or from a compiled step). Off by default: a diverging run is a
+   * result some experiments record from the loss they read. Bad labels always throw.
+   */
+  checkFinite = false;
+  /** Set by shutdown(): nothing made on this runtime can be used any more. */
+  closed = false;
+  /** Faults raised by eager kernels (src/graph/faults.ts), checked at every read. */
+  private readonly faults: GPUBuffer;
+  private readonly faultSites = new FaultSites();
   private readonly scopes: Set<Tensor>[] = [];
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
@@ -51,6 +65,7 @@ export class Runtime {
 
   constructor(readonly gpu: Gpu) {
     this.pool = new BufferPool(gpu.device);
+    this.faults = createFaultBuffer(gpu.device, 'eager/faults');
   }
 
   // ---- ownership -------------------------------------------------------------------------
@@ -63,16 +78,30 @@ export class Runtime {
       return;
     }
     this.scopes.at(-1)?.add(t);
-    if (t.kind === 'op') this.execute(t);
+    if (t.kind !== 'op') return;
+    try {
+      this.execute(t);
+    } catch (e) {
+      // The op never produced a value: nothing may keep it (execute released its memory).
+      for (const s of this.scopes) s.delete(t);
+      t.dispose();
+      throw e;
+    }
   }
 
-  /** Runs `fn`, then disposes every tensor it created except those it returns or keeps. */
+  /**
+   * Runs `fn`, then disposes every tensor it created except those it returns or keeps. If `fn`
+   * throws, every tensor it created is disposed.
+   */
   tidy<T>(fn: () => T): T {
     const scope = new Set<Tensor>();
     this.scopes.push(scope);
     let result: T;
     try {
       result = fn();
+    } catch (e) {
+      for (const t of scope) t.dispose();
+      throw e;
     } finally {
       this.scopes.pop();
     }
@@ -110,16 +139,36 @@ export class Runtime {
     return t;
   }
 
-  allocate(bytes: number, label: string): Storage {
-    const buffer = this.pool.acquire(bytes, label);
+  /** Storage from the pool; `what` names the tensor in the error when it is over the device's limits. */
+  allocate(bytes: number, label: string, what = label): Storage {
+    const buffer = this.pool.acquire(bytes, label, what);
     return new Storage(buffer, bytes, (b) => this.pool.release(b));
   }
 
   /** Uploads data into a new leaf's storage. */
   upload(t: Tensor, words: ArrayBufferView): void {
     if (words.byteLength !== t.bytes) fail(`${t}: expected ${t.bytes} bytes of data, got ${words.byteLength}`);
-    t.storage = this.allocate(t.bytes, t.name);
+    t.storage = this.allocate(t.bytes, t.name, `${t}`);
     this.write(t.storage.buffer, words);
+  }
+
+  /**
+   * The storage of a tensor made on this runtime, for `what` to use. Throws a GradwgslError for a
+   * disposed tensor, a traced value used eagerly, and a tensor of an earlier runtime (after
+   * shutdown() and init(), or a lost device) whose buffer this device cannot use.
+   */
+  storageOf(t: Tensor, what: string): Storage {
+    t.assertAlive(what);
+    if (!t.storage) {
+      fail(`${what}: ${t} has no values here: it was recorded while tracing; read it from the compiled step instead`);
+    }
+    if (!this.pool.owns(t.storage.buffer)) {
+      fail(
+        `${what}: ${t} belongs to a runtime that was shut down (shutdown(), or its device was lost); ` +
+          'tensors cannot move to a new runtime: create it again after init()',
+      );
+    }
+    return t.storage;
   }
 
   /** Queue writes run before pending dispatches, so those are submitted first. */
@@ -130,29 +179,41 @@ export class Runtime {
 
   // ---- eager execution ------------------------------------------------------------------
 
+  /**
+   * Runs an op now. If it fails (a limit, a bad binding), everything it allocated goes back to
+   * the pool: dispatches it already encoded run before any later user of those buffers.
+   */
   private execute(t: Tensor): void {
     const node = t.node!;
     if (node.op.view) {
-      t.storage = node.inputs[0]!.storage!.retain();
+      t.storage = this.storageOf(node.inputs[0]!, node.op.name).retain();
     } else {
-      if (!node.op.effect) {
-        t.storage = this.allocate(t.bytes, t.name);
-        if (this.poison) this.write(t.storage.buffer, nanWords(t.storage.buffer.size));
-      }
       const temps: Storage[] = [];
-      const ctx: LowerCtx = {
-        gpu: this.gpu,
-        ref: (x) => storageRef(x),
-        out: node.op.effect ? { buffer: null as never, size: 0 } : storageRef(t),
-        scratch: (bytes) => {
-          const s = this.allocate(bytes, `${t.name}/scratch`);
-          temps.push(s);
-          return { buffer: s.buffer, size: bytes };
-        },
-        dispatch: (spec) => this.encode(spec, dispatchLabel(t, spec)),
-      };
-      node.op.lower(ctx, node, t);
-      for (const s of temps) s.release();
+      try {
+        if (!node.op.effect) {
+          t.storage = this.allocate(t.bytes, t.name, `the output of ${opSignature(t)}`);
+          if (this.poison) this.write(t.storage.buffer, nanWords(t.storage.buffer.size));
+        }
+        const ref = (x: Tensor): BufferRef => ({ buffer: this.storageOf(x, node.op.name).buffer, size: x.bytes });
+        const ctx: LowerCtx = {
+          gpu: this.gpu,
+          ref,
+          out: node.op.effect ? { buffer: null as never, size: 0 } : ref(t),
+          scratch: (bytes) => {
+            const s = this.allocate(bytes, `${t.name}/scratch`, `a ${bytes}-byte scratch buffer of ${opSignature(t)}`);
+            temps.push(s);
+            return { buffer: s.buffer, size: bytes };
+          },
+          dispatch: (spec) => this.encode(spec, dispatchLabel(t, spec)),
+        };
+        node.op.lower(ctx, node, t);
+      } catch (e) {
+        t.storage?.release();
+        t.storage = null;
+        throw e;
+      } finally {
+        for (const s of temps) s.release();
+      }
     }
     // Inputs are kept only if a gradient may need them.
     if (!t.requiresGrad && !node.op.effect) t.node = { ...node, inputs: [] };
@@ -162,19 +223,30 @@ export class Runtime {
     validateDispatch(this.gpu, spec, label);
     this.gpu.check(label);
     const device = this.gpu.device;
-    const scopes = this.gpu.openScopes();
-    let uniform: { buffer: GPUBuffer; offset: number } | null = null;
+    // Everything that can throw on the CPU side runs before any GPU object exists.
+    let uniformData: ArrayBuffer | null = null;
     if (spec.kernel.uniform) {
-      const size = Math.max(16, Math.ceil(spec.kernel.uniform.size / 16) * 16);
-      const buffer = device.createBuffer({ label: `${label}/uniforms`, size, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true });
-      writeUniforms(spec, 0, new DataView(buffer.getMappedRange()), 0, label);
-      buffer.unmap();
-      this.afterSubmit.push(buffer);
-      uniform = { buffer, offset: 0 };
+      uniformData = new ArrayBuffer(Math.max(16, Math.ceil(spec.kernel.uniform.size / 16) * 16));
+      const faultSite = usesFaults(spec) ? this.faultSites.site(label) : 0;
+      writeUniforms(spec, { rngStep: 0, faultSite }, new DataView(uniformData), 0, label);
     }
-    const pipeline = spec.kernel.pipeline(this.gpu, spec.constants);
-    const bindGroup = createBindGroup(this.gpu, spec, uniform, label);
-    this.checks.push({ label, result: scopes.close() }, { label, result: spec.kernel.compiled(this.gpu).then(() => null) });
+    const scopes = this.gpu.openScopes();
+    let pipeline: GPUComputePipeline;
+    let bindGroup: GPUBindGroup;
+    try {
+      let uniform: { buffer: GPUBuffer; offset: number } | null = null;
+      if (uniformData) {
+        const buffer = device.createBuffer({ label: `${label}/uniforms`, size: uniformData.byteLength, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true });
+        this.afterSubmit.push(buffer);
+        new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(uniformData));
+        buffer.unmap();
+        uniform = { buffer, offset: 0 };
+      }
+      pipeline = spec.kernel.pipeline(this.gpu, spec.constants);
+      bindGroup = createBindGroup(this.gpu, spec, uniform, this.faults, label);
+    } finally {
+      this.checks.push({ label, result: scopes.close() }, { label, result: spec.kernel.compiled(this.gpu).then(() => null) });
+    }
     this.encoder ??= device.createCommandEncoder({ label: 'eager' });
     // Profiling (src/profile): a timed pass per dispatch; otherwise one pass per batch.
     const timer = this.passTimer;
@@ -205,17 +277,27 @@ export class Runtime {
     this.afterSubmit = [];
   }
 
-  /** Submits pending work and throws the first error any of it raised, naming its kernel. */
+  /**
+   * Submits pending work and throws the first error any of it raised, naming its kernel (a lost
+   * device first: the errors it causes say nothing about the ops). Every check is awaited, so
+   * none is left to reject unhandled.
+   */
   async flush(): Promise<void> {
+    this.assertOpen();
     this.submit();
     const checks = this.checks;
     this.checks = [];
-    for (const c of checks) {
-      const err = await c.result.catch((e: Error) => {
-        throw e instanceof GpuError ? e : new GpuError('compilation', c.label, e.message);
-      });
-      if (err) throw new GpuError(err.kind, c.label, err.message);
-    }
+    const errors = await Promise.all(
+      checks.map((c) =>
+        c.result.then(
+          (err) => (err ? new GpuError(err.kind, c.label, err.message) : null),
+          (e: Error) => (e instanceof GradwgslError ? e : new GpuError('compilation', c.label, e?.message ?? String(e))),
+        ),
+      ),
+    );
+    if (this.gpu.lost) this.gpu.check('flush');
+    const first = errors.find((e) => e !== null);
+    if (first) throw first;
     this.gpu.check('flush');
   }
 
@@ -225,33 +307,58 @@ export class Runtime {
     await this.gpu.device.queue.onSubmittedWorkDone();
   }
 
+  /**
+   * Copies a tensor's values to the CPU, and with them the faults eager kernels raised since the
+   * last read: a bad label (or, with checkFinite, a non-finite loss or update) throws here.
+   */
   async read(t: Tensor): Promise<Float32Array | Uint32Array | Int32Array> {
-    t.assertAlive('read');
-    if (!t.storage) {
-      fail(`${t} has no values here: it was recorded while tracing; read it from the compiled step instead`);
-    }
+    const storage = this.storageOf(t, 'read');
     await this.flush();
-    const bytes = await this.readBuffer({ buffer: t.storage.buffer, size: t.bytes });
+    const bytes = await this.copyBack({ buffer: storage.buffer, size: t.bytes }, true);
     return decode(t.dtype, bytes, t.numel);
   }
 
   /** Copies a buffer range to the CPU. */
   async readBuffer(ref: BufferRef): Promise<ArrayBuffer> {
+    return this.copyBack(ref, false);
+  }
+
+  private async copyBack(ref: BufferRef, withFaults: boolean): Promise<ArrayBuffer> {
+    this.assertOpen();
     const device = this.gpu.device;
     this.submit();
-    const staging = device.createBuffer({ label: 'readback', size: ref.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const size = ref.size + (withFaults ? FAULT_BYTES : 0);
+    const staging = device.createBuffer({ label: 'readback', size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const enc = device.createCommandEncoder({ label: 'readback' });
     enc.copyBufferToBuffer(ref.buffer, 0, staging, 0, ref.size);
+    if (withFaults) {
+      enc.copyBufferToBuffer(this.faults, 0, staging, ref.size, FAULT_BYTES);
+      enc.clearBuffer(this.faults);
+    }
     device.queue.submit([enc.finish()]);
+    const sites = withFaults ? this.faultSites.take() : null;
     try {
       await staging.mapAsync(GPUMapMode.READ);
     } catch (e) {
-      this.gpu.check('readback');
-      throw e;
+      staging.destroy();
+      throw await this.gpu.explain(e, 'readback');
     }
     const copy = staging.getMappedRange().slice(0);
     staging.destroy();
+    const fault = sites && faultError(new Uint32Array(copy, ref.size, FAULT_BYTES / 4), sites, this.checkFinite);
+    if (fault) throw fault;
     return copy;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) fail('this gradwgsl runtime was shut down: call init() for a new one and create the tensors again');
+  }
+
+  /** Marks the runtime unusable and frees what it holds; shutdown() then destroys the device. */
+  close(): void {
+    this.closed = true;
+    this.pool.trim();
+    this.faults.destroy();
   }
 
   /** Buffers alive on the GPU right now: the leak check for training loops. */
@@ -260,19 +367,22 @@ export class Runtime {
   }
 }
 
+function inputTypes(t: Tensor): string {
+  return t.node!.inputs.map((x) => `${x.dtype}${fmt(x.shape)}`).join(', ');
+}
+
+/** An op with the dtypes and shapes of its inputs and output, for error messages. */
+export function opSignature(t: Tensor): string {
+  return `${t.node!.op.name}(${inputTypes(t)}) -> ${t.dtype}${fmt(t.shape)}`;
+}
+
 /** NaN as f32 and f16 pairs, 0xffffffff as u32: no kernel computes it by accident. */
 export function nanWords(bytes: number): Uint32Array {
   return new Uint32Array(bytes / 4).fill(0x7fc07fc0);
 }
 
-function storageRef(t: Tensor): BufferRef {
-  if (!t.storage) throw new GradwgslError(`${t} has no storage (disposed, or a traced value used eagerly)`);
-  return { buffer: t.storage.buffer, size: t.bytes };
-}
-
 export function dispatchLabel(t: Tensor, spec: DispatchSpec): string {
-  const ins = t.node!.inputs.map((x) => `${x.dtype}[${x.shape.join(',')}]`).join(', ');
-  return `${t.node!.op.name}(${ins}) via kernel ${spec.kernel.name}`;
+  return `${t.node!.op.name}(${inputTypes(t)}) via kernel ${spec.kernel.name}`;
 }
 
 function collectTensors(value: unknown, into: Set<Tensor>): void {
@@ -287,6 +397,8 @@ function collectTensors(value: unknown, into: Set<Tensor>): void {
 // ---- the current runtime --------------------------------------------------------------
 
 let current: Runtime | null = null;
+/** Whether shutdown() ended a runtime, for the message when one is asked for after it. */
+let wasShutDown = false;
 
 /** Opens the GPU and makes it the engine's device. Call once before creating tensors. */
 export async function init(options: DeviceOptions = {}): Promise<Runtime> {
@@ -296,18 +408,29 @@ export async function init(options: DeviceOptions = {}): Promise<Runtime> {
 }
 
 export function runtime(): Runtime {
-  if (!current) fail('gradwgsl is not initialised: call `await init()` first');
+  if (!current) {
+    fail(
+      wasShutDown
+        ? 'gradwgsl was shut down: call `await init()` for a new runtime, then create the tensors, models and compiled steps again'
+        : 'gradwgsl is not initialised: call `await init()` first',
+    );
+  }
   return current;
 }
 
-/** Releases the device so a Node process can exit. */
+/**
+ * Releases the device so a Node process can exit. Tensors and compiled steps made before it
+ * throw a GradwgslError when used afterwards, also after a new init().
+ */
 export async function shutdown(): Promise<void> {
   if (!current) return;
   const rt = current;
   current = null;
+  wasShutDown = true;
+  // A lost device has nothing left to wait for; its errors must not stop the shutdown.
   await rt.flush().catch(() => undefined);
-  await rt.gpu.device.queue.onSubmittedWorkDone();
-  rt.pool.trim();
+  await rt.gpu.device.queue.onSubmittedWorkDone().catch(() => undefined);
+  rt.close();
   rt.gpu.destroy();
 }
 

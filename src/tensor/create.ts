@@ -8,15 +8,31 @@ import { Tensor } from './tensor.js';
 
 export type TensorData = ArrayLike<number> | Float32Array | Uint32Array | Int32Array;
 
-function words(data: TensorData, dtype: DType, n: number, what: string): ArrayBufferView {
-  if (data.length !== n) fail(`${what}: ${data.length} values given for ${n} elements`);
+const INTEGER_RANGES = {
+  u32: { lo: 0, hi: 2 ** 32 - 1, array: Uint32Array },
+  i32: { lo: -(2 ** 31), hi: 2 ** 31 - 1, array: Int32Array },
+} as const;
+
+/**
+ * The values as the typed array of `dtype`. Integer dtypes take only integers in range: a
+ * typed-array conversion would wrap -1 to 4294967295 and truncate 2.7 to 2 without a word.
+ */
+function words(data: TensorData, dtype: DType, what: string): ArrayBufferView {
   switch (dtype) {
     case 'f32':
       return data instanceof Float32Array ? data : Float32Array.from(data);
     case 'u32':
-      return data instanceof Uint32Array ? data : Uint32Array.from(data);
-    case 'i32':
-      return data instanceof Int32Array ? data : Int32Array.from(data);
+    case 'i32': {
+      const { lo, hi, array } = INTEGER_RANGES[dtype];
+      if (data instanceof array) return data;
+      for (let i = 0; i < data.length; i++) {
+        const v = data[i]!;
+        if (!Number.isInteger(v) || v < lo || v > hi) {
+          fail(`${what}: value ${v} at index ${i} is not a ${dtype} (an integer in [${lo}, ${hi}]); round or clamp the data first, or use f32`);
+        }
+      }
+      return array.from(data);
+    }
     default:
       return fail(`${what}: create ${dtype} tensors by casting or quantising an f32 tensor on the GPU`);
   }
@@ -25,10 +41,10 @@ function words(data: TensorData, dtype: DType, n: number, what: string): ArrayBu
 /** A leaf tensor holding `data` (row-major). */
 export function tensor(data: TensorData, shape: readonly number[], dtype: DType = 'f32', name?: string): Tensor {
   const t = new Tensor(shape, dtype, 'leaf', null, name);
-  const what = `tensor(${fmt(shape)})`;
+  const what = `tensor(${fmt(shape)}, '${dtype}')`;
   if (numel(shape) !== data.length) fail(`${what}: ${data.length} values do not fill shape ${fmt(shape)} (${numel(shape)})`);
   const rt = runtime();
-  rt.upload(t, words(data, dtype, t.numel, what));
+  rt.upload(t, words(data, dtype, what));
   rt.adopt(t);
   return t;
 }

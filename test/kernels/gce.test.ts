@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LabelRangeError } from '../../src/device/errors.js';
 import { compile } from '../../src/graph/compile.js';
 import { softmaxCrossEntropy } from '../../src/kernels/loss/cross-entropy.js';
 import { gceKeep, generalizedCrossEntropy, lqOf, softmaxMae, truncatedGce } from '../../src/kernels/loss/gce.js';
@@ -137,7 +138,7 @@ describe('generalizedCrossEntropy (L_q)', () => {
     }
   });
 
-  it('gives NaN for a row whose label is out of range, leaving the other rows alone', async () => {
+  it('throws LabelRangeError for a label out of range: NaN loss, no gradient and no keep for that row, the others untouched', async () => {
     const [B, C] = [7, 10];
     const x = randomArray(B * C, 31, -2, 2);
     const y = labelsFor(B, C, 32);
@@ -145,12 +146,17 @@ describe('generalizedCrossEntropy (L_q)', () => {
     bad[2] = C;
     const ref = gceRef(x, y, C, { q: 0.7 });
     const logits = tensor(x, [B, C]).trainable();
-    const none = await generalizedCrossEntropy(logits, u32(bad), 0.7, 'none').data();
+    const terms = generalizedCrossEntropy(logits, u32(bad), 0.7, 'none');
+    await expect(terms.data()).rejects.toThrow(LabelRangeError);
+    const none = await terms.data(); // the fault is reported once
     [...none].forEach((v, r) => (r === 2 ? expect(v).toBeNaN() : expect(v).toBeCloseTo(ref[r]!, 5)));
     generalizedCrossEntropy(logits, u32(bad), 0.7, 'sum').backward();
+    await expect(logits.grad!.data()).rejects.toThrow(/generalizedCrossEntropy\(f32\[7,10\], u32\[7\]\) via kernel loss\/gce: label 10 is outside \[0, 10\)/);
     const grad = await logits.grad!.data();
-    grad.forEach((v, i) => (Math.floor(i / C) === 2 ? expect(v).toBeNaN() : expect(Number.isFinite(v)).toBe(true)));
-    expect(await gceKeep(logits, u32(bad), 0.5).data().then((k) => k[2])).toBeNaN();
+    grad.forEach((v, i) => (Math.floor(i / C) === 2 ? expect(v).toBe(0) : expect(Number.isFinite(v)).toBe(true)));
+    const keep = gceKeep(logits, u32(bad), 0.5);
+    await expect(keep.data()).rejects.toThrow(/gceKeep/);
+    expect((await keep.data())[2]).toBe(0);
   });
 
   it('rejects bad q, labels and logits, saying what to do', () => {

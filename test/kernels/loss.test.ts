@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LabelRangeError } from '../../src/device/errors.js';
 import { compile } from '../../src/graph/compile.js';
 import { argmax, countCorrect } from '../../src/kernels/loss/argmax.js';
 import { softmaxCrossEntropy } from '../../src/kernels/loss/cross-entropy.js';
@@ -125,7 +126,7 @@ describe('softmaxCrossEntropy', () => {
     }
   });
 
-  it('gives NaN for a row whose label is out of range, without touching the other rows', async () => {
+  it('throws LabelRangeError for a label out of range: that row has a NaN loss and no gradient, the others are untouched', async () => {
     const [B, C] = [7, 10];
     const x = randomArray(B * C, 31, -2, 2);
     const y = labelsFor(B, C, 32);
@@ -134,15 +135,21 @@ describe('softmaxCrossEntropy', () => {
     bad[5] = 0xffffffff;
     const ref = crossEntropyRef(x, y, C);
     const logits = tensor(x, [B, C]).trainable();
-    const none = await softmaxCrossEntropy(logits, u32(bad), 'none').data();
+    const terms = softmaxCrossEntropy(logits, u32(bad), 'none');
+    const err = await terms.data().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LabelRangeError);
+    expect(String(err)).toMatch(/softmaxCrossEntropy\(f32\[7,10\], u32\[7\]\) via kernel loss\/cross-entropy: label 4294967295 is outside \[0, 10\)/);
+    // The fault is reported once; the values themselves stay readable.
+    const none = await terms.data();
     [...none].forEach((v, r) => (r === 2 || r === 5 ? expect(v).toBeNaN() : expect(v).toBeCloseTo(ref[r]!, 5)));
-    expect(await softmaxCrossEntropy(logits, u32(bad)).item()).toBeNaN();
+    await expect(softmaxCrossEntropy(logits, u32(bad)).item()).rejects.toThrow(LabelRangeError);
     softmaxCrossEntropy(logits, u32(bad), 'sum').backward();
+    await expect(logits.grad!.data()).rejects.toThrow(/softmaxCrossEntropy.*label 4294967295/);
     const grad = await logits.grad!.data();
     const gradRef = crossEntropyGradRef(x, y, C, () => 1);
     grad.forEach((v, i) => {
       const r = Math.floor(i / C);
-      if (r === 2 || r === 5) expect(v).toBeNaN();
+      if (r === 2 || r === 5) expect(v).toBe(0);
       else expect(v).toBeCloseTo(gradRef[i]!, 5);
     });
   });
@@ -181,7 +188,7 @@ describe('softmaxCrossEntropy', () => {
     }
   });
 
-  it('is one dispatch for a batch of 128, the same value every run, and NaN for a bad label', async () => {
+  it('is one dispatch for a batch of 128, the same value every run, and throws for a bad label', async () => {
     const [B, C] = [128, 10];
     const x = randomArray(B * C, 301, -4, 4);
     const y = labelsFor(B, C, 302);
@@ -192,7 +199,8 @@ describe('softmaxCrossEntropy', () => {
     expect((await step.run({ y }, { read: ['loss'] })).loss![0]).toBe(first);
     const bad = Uint32Array.from(y);
     bad[B - 1] = C;
-    expect((await step.run({ y: bad }, { read: ['loss'] })).loss![0]).toBeNaN();
+    await expect(step.run({ y: bad }, { read: ['loss'] })).rejects.toThrow(/loss\/cross-entropy-total: label 10 is outside \[0, 10\)/);
+    expect((await step.run({ y }, { read: ['loss'] })).loss![0]).toBe(first);
     step.dispose();
   });
 

@@ -1,5 +1,7 @@
 // Fused softmax + cross-entropy over logits [batch, classes] and u32 labels [batch]:
 // shaders/loss/cross-entropy.wgsl (with the shared row-lse.wgsl and workgroup-sum.wgsl).
+import faults from '../../../shaders/common/faults.wgsl';
+import nan from '../../../shaders/common/nan.wgsl';
 import workgroupSum from '../../../shaders/linalg/workgroup-sum.wgsl';
 import rowLse from '../../../shaders/loss/row-lse.wgsl';
 import source from '../../../shaders/loss/cross-entropy.wgsl';
@@ -10,7 +12,7 @@ import { Kernel } from '../kernel.js';
 import { checkLabels } from './labels.js';
 import { checkReduction, gradTerms, lowerReduced, reducedShape, type Reduction } from './reduction.js';
 
-const sources = [rowLse, workgroupSum, source];
+const sources = [rowLse, workgroupSum, nan, faults, source];
 const forward = new Kernel({ name: 'loss/cross-entropy', source: sources, entry: 'forward' });
 const forwardTotal = new Kernel({ name: 'loss/cross-entropy-total', source: sources, entry: 'forward_total' });
 const backward = new Kernel({ name: 'loss/cross-entropy-grad', source: sources, entry: 'backward' });
@@ -66,8 +68,8 @@ const crossEntropyOp: OpDef<Attrs> = {
 /**
  * −log softmax(logits)[label] per row, then reduced: 'mean' (over the batch), 'sum', or
  * 'none' ([batch]). Stable for logits of any magnitude (max-subtracted log-sum-exp). A label
- * outside [0, classes) reads nothing out of bounds: its row's loss and gradient are NaN, so
- * the reduced loss is NaN too.
+ * outside [0, classes) reads nothing out of bounds: its row's loss is NaN, its gradient zero,
+ * and reading the values (or running the compiled step with reads) throws LabelRangeError.
  */
 export function softmaxCrossEntropy(logits: Tensor, labels: Tensor, reduction: Reduction = 'mean'): Tensor {
   return apply(crossEntropyOp, [logits, labels], { reduction: checkReduction('softmaxCrossEntropy', reduction) });

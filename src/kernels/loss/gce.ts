@@ -1,6 +1,8 @@
 // Generalized cross entropy L_q, its truncated form and MAE (Zhang & Sabuncu 2018), each one
 // fused kernel forward (plus the shared reduction) and one backward: shaders/loss/gce.wgsl
 // (with the shared row-lse.wgsl).
+import faults from '../../../shaders/common/faults.wgsl';
+import nan from '../../../shaders/common/nan.wgsl';
 import rowLse from '../../../shaders/loss/row-lse.wgsl';
 import source from '../../../shaders/loss/gce.wgsl';
 import { fail } from '../../device/errors.js';
@@ -12,7 +14,7 @@ import { Kernel, type Constants } from '../kernel.js';
 import { checkLabels } from './labels.js';
 import { checkReduction, gradTerms, lowerReduced, reducedShape, type Reduction } from './reduction.js';
 
-const sources = [rowLse, source];
+const sources = [rowLse, nan, faults, source];
 const kernels = {
   forward: new Kernel({ name: 'loss/gce', source: sources, entry: 'forward' }),
   forwardWeighted: new Kernel({ name: 'loss/gce-weighted', source: sources, entry: 'forward_weighted' }),
@@ -124,7 +126,8 @@ function checkWeights(op: string, logits: Tensor, weights: Tensor): void {
 /**
  * The L_q loss (1 − p^q)/q of p = softmax(logits)[label], per row, then reduced ('mean' over the
  * batch, 'sum' or 'none'). q in (0, 1]: q → 0 approaches cross-entropy, q = 1 is 1 − p (MAE).
- * Its logit gradient is cross-entropy's scaled by p^q per row. Bad labels give NaN rows.
+ * Its logit gradient is cross-entropy's scaled by p^q per row. A label outside [0, classes)
+ * gives its row a NaN loss and no gradient, and reading throws LabelRangeError.
  */
 export function generalizedCrossEntropy(logits: Tensor, labels: Tensor, q: number, reduction: Reduction = 'mean'): Tensor {
   checkLabels('generalizedCrossEntropy', logits, labels);

@@ -1,11 +1,13 @@
 // Adam / AdamW update kernel (shaders/optim/adam.wgsl): PyTorch semantics, bias-corrected.
+import faults from '../../../shaders/common/faults.wgsl';
+import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/optim/adam.wgsl';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Kernel } from '../kernel.js';
 import { hyperSource } from './hyper.js';
 import { parameterUpdate } from './update.js';
 
-const kernel = new Kernel({ name: 'optim/adam', source: [hyperSource, source] });
+const kernel = new Kernel({ name: 'optim/adam', source: [hyperSource, nan, faults, source] });
 
 export interface AdamHyper {
   beta1: number;

@@ -1,12 +1,14 @@
 // SGD update kernel (shaders/optim/sgd.wgsl): PyTorch semantics, momentum, Nesterov, weight decay.
+import faults from '../../../shaders/common/faults.wgsl';
+import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/optim/sgd.wgsl';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Kernel } from '../kernel.js';
 import { hyperSource } from './hyper.js';
 import { parameterUpdate } from './update.js';
 
-const plain = new Kernel({ name: 'optim/sgd', source: [hyperSource, source], entry: 'plain' });
-const withMomentum = new Kernel({ name: 'optim/sgd-momentum', source: [hyperSource, source], entry: 'momentum' });
+const plain = new Kernel({ name: 'optim/sgd', source: [hyperSource, nan, faults, source], entry: 'plain' });
+const withMomentum = new Kernel({ name: 'optim/sgd-momentum', source: [hyperSource, nan, faults, source], entry: 'momentum' });
 
 export interface SgdHyper {
   momentum: number;
