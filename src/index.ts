@@ -1,5 +1,5 @@
 // The public API of gradwgsl.
-export { GradwgslError, GpuError, DeviceLostError } from './device/errors.js';
+export { GradwgslError, GpuError, DeviceLostError, LabelRangeError, NonFiniteError } from './device/errors.js';
 export { requestGpu, Gpu, type DeviceOptions, type AdapterSummary, type OptionalFeature } from './device/gpu.js';
 export { init, runtime, shutdown, Runtime } from './graph/runtime.js';
 export { compile, CompiledStep, type InputSpec, type Feeds } from './graph/compile.js';
