@@ -4,7 +4,6 @@
 // Glyph demo's report on this machine's GPU.
 import { writeFileSync } from 'node:fs';
 import { experiment as glyphExperiment } from '../src/experiments/glyph/index.js';
-import { adapterInfo } from '../src/cli/info.js';
 import { init, shutdown } from '../src/graph/runtime.js';
 import { FHE_BENCH_DEFAULTS, fheBenchTable, runFheBench } from './fhe.js';
 
@@ -14,7 +13,7 @@ function option(name: string, fallback: string): string {
 }
 
 const rt = await init();
-const device = adapterInfo(rt).adapter;
+const device = rt.gpu.adapter;
 console.log(`device: ${JSON.stringify(device)}`);
 const sizes = option('sizes', FHE_BENCH_DEFAULTS.sizes.join(',')).split(',').filter((s) => s && s !== 'none').map(Number);
 const rows = sizes.length

@@ -5,10 +5,9 @@
 //   node scripts/build-demos.mjs [--outdir DIR] [--page NAME=ENTRY.ts ...]
 // --page adds a bundle NAME.js with a generated NAME.html (the browser tests use it).
 import { build } from 'esbuild';
-import { builtinModules } from 'node:module';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -25,23 +24,13 @@ const extra = Object.fromEntries(values.page.map((spec) => {
   return [name, entry];
 }));
 
-// The pages share the engine with the CLI, which keeps its Node-only code (files, the npm
-// digits loader, checkpoint files, the terminal progress bar) in modules the pages do not import.
-// Reaching one anyway fails the build here, naming the import, rather than failing in a page.
-const nodeOnly = new RegExp(`^(node:.*|cli-progress|${builtinModules.join('|')})$`);
-const rejectNodeOnly = {
-  name: 'reject-node-only',
-  setup(b) {
-    b.onResolve({ filter: nodeOnly }, ({ path, importer }) => ({
-      errors: [{ text: `${relative(root, importer)} imports ${path}, which a browser page cannot load: keep Node-only code out of modules the demos import` }],
-    }));
-  },
-};
-
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 cpSync(join(root, 'src', 'demos', 'static'), outdir, { recursive: true });
 
+// The pages import gradwgsl's public entries (tsconfig's `paths` map them to src), and, as in a
+// user's bundle, package.json's `browser` field leaves out Dawn (npm `webgpu`), which the engine
+// imports only where there is no navigator.gpu.
 await build({
   absWorkingDir: root,
   entryPoints: { ...PAGES, ...extra },
@@ -55,9 +44,6 @@ await build({
   target: 'es2022',
   loader: { '.wgsl': 'text' },
   sourcemap: true,
-  // Dawn for Node is imported only when navigator.gpu is missing outside a browser.
-  external: ['webgpu'],
-  plugins: [rejectNodeOnly],
   logLevel: 'warning',
 }).catch(() => process.exit(1)); // esbuild has printed the errors
 

@@ -1,25 +1,7 @@
 // `gradwgsl info`: what adapter the engine runs on, its features and the limits that matter.
-import type { Runtime } from '../graph/runtime.js';
+import type { AdapterInfo } from 'gradwgsl';
 
-const LIMITS = [
-  'maxBufferSize',
-  'maxStorageBufferBindingSize',
-  'maxStorageBuffersPerShaderStage',
-  'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxComputeWorkgroupsPerDimension',
-] as const;
-
-export function adapterInfo(rt: Runtime) {
-  const g = rt.gpu;
-  return {
-    adapter: g.adapter,
-    features: [...g.features].sort(),
-    limits: Object.fromEntries(LIMITS.map((k) => [k, g.limits[k]])),
-  };
-}
-
-export function formatInfo(info: ReturnType<typeof adapterInfo>): string {
+export function formatInfo(info: AdapterInfo): string {
   const a = info.adapter;
   const lines = [
     `adapter      ${a.description || '(no description)'}`,

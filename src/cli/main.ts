@@ -1,8 +1,7 @@
 // The gradwgsl command line: info, train, reproduce, bench, profile.
 import { Command } from 'commander';
-import { GradwgslError } from '../device/errors.js';
-import { init, shutdown } from '../graph/runtime.js';
-import { adapterInfo, formatInfo } from './info.js';
+import { GradwgslError, adapterInfo, init, shutdown } from 'gradwgsl';
+import { formatInfo } from './info.js';
 import { registerProfile } from './profile.js';
 import { registerReproduce } from './reproduce.js';
 import { registerTrain } from './train.js';
@@ -17,7 +16,7 @@ program
   .description('print the WebGPU adapter, its optional features and limits')
   .option('--json', 'print JSON')
   .action(async (opts: { json?: boolean }) => {
-    const info = adapterInfo(await init());
+    const info = adapterInfo((await init()).gpu);
     console.log(opts.json ? JSON.stringify(info) : formatInfo(info));
   });
 

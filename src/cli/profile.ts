@@ -4,18 +4,10 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { subset } from '../data/batches.js';
-import { loadMnist } from '../data/mnist.js';
-import { fail } from '../device/errors.js';
-import { init } from '../graph/runtime.js';
-import { mnistMlp } from '../nn/models.js';
-import { ClassifierTrainer } from '../nn/trainer.js';
-import { Profiler } from '../profile/profiler.js';
-import { formatSummary, kernelSummary } from '../profile/summary.js';
-import { chromeTrace } from '../profile/trace.js';
-import { StepProfiler } from '../profile/training.js';
-import { adapterInfo } from './info.js';
-import { makeOptimizer } from '../optim/factory.js';
+import {
+  ClassifierTrainer, Profiler, StepProfiler, adapterInfo, chromeTrace, fail, formatSummary, init, kernelSummary, makeOptimizer, mnistMlp, subset,
+} from 'gradwgsl';
+import { loadMnist } from 'gradwgsl/node';
 
 export interface ProfileCliOptions {
   steps: number;
@@ -56,7 +48,7 @@ export async function profileMnistMlp(opts: ProfileCliOptions) {
     });
     profiler.stop();
     await profiler.collect();
-    const device = adapterInfo(rt);
+    const device = adapterInfo(rt.gpu);
     const trace = chromeTrace(profiler, { job: 'profile mnist-mlp', config: opts, adapter: device.adapter });
     mkdirSync(dirname(opts.out), { recursive: true });
     writeFileSync(opts.out, JSON.stringify(trace));

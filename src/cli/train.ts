@@ -2,14 +2,8 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadMnist } from '../data/mnist.js';
-import { fail } from '../device/errors.js';
-import { init } from '../graph/runtime.js';
-import { checkpointFile } from '../nn/checkpoint-file.js';
-import { mnistMlp } from '../nn/models.js';
-import { ClassifierTrainer, type EpochRecord } from '../nn/trainer.js';
-import { makeOptimizer } from '../optim/factory.js';
-import { adapterInfo } from './info.js';
+import { ClassifierTrainer, fail, init, makeOptimizer, mnistMlp, type EpochRecord } from 'gradwgsl';
+import { checkpointFile, loadMnist } from 'gradwgsl/node';
 import { progressBar } from './progress.js';
 
 export interface TrainCliOptions {
@@ -70,7 +64,7 @@ export async function trainMnistMlp(opts: TrainCliOptions) {
     const last = result.epochs.at(-1);
     const summary = {
       job: 'train mnist-mlp',
-      device: adapterInfo(rt).adapter,
+      device: rt.gpu.adapter,
       config: opts,
       resumedFrom: result.resumedFrom,
       interrupted: result.interrupted,

@@ -1,11 +1,9 @@
 // CIFAR-10's binary version (cifar-10-binary.tar.gz): six files of 3073-byte records, a label
 // byte 0..9 then 3072 pixel bytes, the 1024 red, 1024 green and 1024 blue values of a 32×32
 // image row by row. That is already channels-first, so examples keep that layout: [3, 32, 32].
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+// Parsing only: reading the files from a folder is src/node/cifar.ts.
 import { fail } from '../device/errors.js';
-import { makeDataset, type Dataset, type TrainTest } from './batches.js';
-import { findFile, readBytes, requireFolder } from './files.js';
+import { makeDataset, type Dataset } from './batches.js';
 
 const PIXELS = 3072;
 const RECORD = PIXELS + 1;
@@ -16,9 +14,6 @@ export const CIFAR10_FILES = {
   train: ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'],
   test: ['test_batch.bin'],
 } as const;
-
-/** The folder the archive unpacks to; a user may name it or the folder above it. */
-const ARCHIVE_FOLDER = 'cifar-10-batches-bin';
 
 /** Checks one batch file's bytes; `where` names it in errors. Returns the number of records. */
 function checkBatch(bytes: Uint8Array, where: string): number {
@@ -49,24 +44,4 @@ export function parseCifarBatches(files: readonly { path: string; bytes: Uint8Ar
     }
   }
   return makeDataset(x, y, CIFAR10_SHAPE, CLASSES, what);
-}
-
-/** Loads CIFAR-10 (binary version) from the folder holding its .bin files, or the folder above it. */
-export async function loadCifar10Folder(dir: string): Promise<TrainTest> {
-  const all = [...CIFAR10_FILES.train, ...CIFAR10_FILES.test];
-  await requireFolder(dir, 'CIFAR-10', `${all.join(', ')} (the binary version, cifar-10-binary.tar.gz, unpacked)`);
-  const nested = join(dir, ARCHIVE_FOLDER);
-  const root = (await stat(nested).catch(() => null))?.isDirectory() ? nested : dir;
-  const read = (names: readonly string[]) =>
-    Promise.all(
-      names.map(async (name) => {
-        const path = await findFile(root, [name], 'CIFAR-10');
-        return { path, bytes: await readBytes(path, 'CIFAR-10') };
-      }),
-    );
-  const [train, test] = await Promise.all([read(CIFAR10_FILES.train), read(CIFAR10_FILES.test)]);
-  return {
-    train: parseCifarBatches(train, `CIFAR-10 train set in '${root}'`),
-    test: parseCifarBatches(test, `CIFAR-10 test set in '${root}'`),
-  };
 }

@@ -1,10 +1,10 @@
 // IDX files, the format MNIST and Fashion-MNIST ship in: bytes 00 00, an element-type byte, a
 // dimension count d, d big-endian u32 sizes, then the elements row-major. Both sets use unsigned
-// bytes (type 0x08): images [n, 28, 28], labels [n]. Files may be gzipped as downloaded.
+// bytes (type 0x08): images [n, 28, 28], labels [n]. Parsing only: reading a folder of them (gzipped
+// or not) is src/node/idx.ts.
 import { fail } from '../device/errors.js';
 import { fmt } from '../tensor/shape.js';
-import { makeDataset, type Dataset, type TrainTest } from './batches.js';
-import { findFile, readBytes, requireFolder } from './files.js';
+import { makeDataset, type Dataset } from './batches.js';
 
 export interface IdxArray {
   dims: number[];
@@ -42,11 +42,6 @@ export function parseIdx(bytes: Uint8Array, where: string): IdxArray {
   return { dims, data: bytes.subarray(headerBytes) };
 }
 
-/** Reads and parses one IDX file, gzipped or not. */
-export async function readIdx(path: string): Promise<IdxArray> {
-  return parseIdx(await readBytes(path, 'IDX'), path);
-}
-
 /** Images [n, rows, cols] and labels [n] as a dataset: pixels scaled to [0, 1], shape [1, rows, cols]. */
 export function idxDataset(images: IdxArray, labels: IdxArray, classes: number, what: string): Dataset {
   if (images.dims.length !== 3) fail(`${what}: the images file has dims ${fmt(images.dims)}; expected [count, rows, cols]. Are the images and labels files swapped?`);
@@ -65,25 +60,3 @@ export const IDX_FILES = {
   testImages: 't10k-images-idx3-ubyte',
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
-
-function candidates(name: string): string[] {
-  const dotted = name.replace('-idx', '.idx');
-  return [name, `${name}.gz`, dotted, `${dotted}.gz`];
-}
-
-/**
- * Loads MNIST or Fashion-MNIST from a folder holding the four IDX files as downloaded.
- * The number of classes is the largest label in either set plus one (10 for both).
- */
-export async function loadIdxFolder(dir: string): Promise<TrainTest> {
-  const expected = `${Object.values(IDX_FILES).map((f) => `${f}[.gz]`).join(', ')} (MNIST or Fashion-MNIST)`;
-  await requireFolder(dir, 'IDX', expected);
-  const paths = await Promise.all(Object.values(IDX_FILES).map((name) => findFile(dir, candidates(name), 'IDX')));
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(paths.map(readIdx)) as [IdxArray, IdxArray, IdxArray, IdxArray];
-  let classes = 0;
-  for (const labels of [trainLabels, testLabels]) for (const l of labels.data) classes = Math.max(classes, l + 1);
-  return {
-    train: idxDataset(trainImages, trainLabels, classes, `IDX train set in '${dir}'`),
-    test: idxDataset(testImages, testLabels, classes, `IDX test set in '${dir}'`),
-  };
-}

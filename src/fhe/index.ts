@@ -1,7 +1,11 @@
-// gradwgsl's lattice cryptography: u32 modular arithmetic and the negacyclic NTT (arith, CPU
-// twins and BigInt-exact tables), RNS polynomials on the GPU (rns), RLWE ciphertext kernels and
-// key switching (rlwe), and the BGV scheme with batching (bgv). Exported as one namespace,
-// since evaluator names (add, sub, ...) mirror the tensor ops.
+/**
+ * gradwgsl's lattice cryptography: u32 modular arithmetic and the negacyclic NTT (arith, CPU
+ * twins and BigInt-exact tables), RNS polynomials on the GPU (rns), RLWE ciphertext kernels and
+ * key switching (rlwe), and the BGV scheme with batching (bgv). Its own entry point, since
+ * evaluator names (add, sub, ...) mirror the tensor ops.
+ * @module gradwgsl/fhe
+ */
+/// <reference types="@webgpu/types" preserve="true" />
 export { RnsContext } from './rns/context.js';
 export { ntt, intt } from './rns/ntt.js';
 export { polyAdd, polySub, polyMul, polyBinary, mulConstant, toMontgomery, negate, type RowMap } from './rns/poly.js';

@@ -4,7 +4,7 @@ import { fail } from '../device/errors.js';
 
 export type UniformValue = number | readonly number[];
 
-type Scalar = 'u32' | 'i32' | 'f32';
+export type Scalar = 'u32' | 'i32' | 'f32';
 
 export interface UniformMember {
   name: string;

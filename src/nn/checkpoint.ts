@@ -1,7 +1,7 @@
 // Checkpoints: named GPU tensors plus string metadata (optimizer step, RNG counters, epoch, as
 // JSON strings) as the bytes of one .safetensors file that PyTorch can open. This module is the
 // format only and touches no files, so browser pages can train with it; where the bytes are kept
-// is a CheckpointStore (Node's atomic files: checkpoint-file.ts).
+// is a CheckpointStore (Node's atomic files: src/node/checkpoint-file.ts).
 import { decodeSafetensors, encodeSafetensors, safeView, type SafeArray, type SafeDType, type SafeFile } from '../data/safetensors.js';
 import { fail } from '../device/errors.js';
 import { runtime } from '../graph/runtime.js';
@@ -21,7 +21,7 @@ export interface CheckpointContents {
 export type LoadedCheckpoint = SafeFile;
 
 /**
- * Where a checkpoint's bytes are kept, e.g. a file (checkpointFile in checkpoint-file.ts, Node
+ * Where a checkpoint's bytes are kept, e.g. a file (checkpointFile in src/node/checkpoint-file.ts, Node
  * only) or memory. The trainer takes one instead of a path, so it runs where there are no files.
  */
 export interface CheckpointStore {

@@ -1,7 +1,7 @@
 // The demos' digits file restores loadMnist()'s split bit for bit, and rejects what it cannot hold.
 import { describe, expect, it } from 'vitest';
 import { makeDataset } from '../../src/data/batches.js';
-import { loadMnist } from '../../src/data/mnist.js';
+import { loadMnist } from '../../src/node/mnist.js';
 import { decodeDigits, encodeDigits } from '../../src/demos/digits-file.js';
 
 describe('MNIST digits file for the browser demos', () => {

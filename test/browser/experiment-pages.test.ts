@@ -6,7 +6,8 @@
 // under the experiment's own title, and without WebGPU a page says what to change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyOverrides, formatConfig } from '../../src/demos/experiment/config.js';
-import { EXPERIMENTS, type AnyExperiment } from '../../src/demos/experiment/registry.js';
+import type { AnyExperiment } from '../../src/experiments/papers.js';
+import { EXPERIMENTS } from '../../src/demos/experiment/registry.js';
 import type { ExperimentPageState } from '../../src/demos/experiment/state.js';
 import { INSTALL_AND_RUN_MS, expectNoWebgpuPage, openDemos, type Demos } from './harness.js';
 

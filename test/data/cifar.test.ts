@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CIFAR10_FILES, loadCifar10Folder, parseCifarBatches } from '../../src/data/cifar.js';
+import { CIFAR10_FILES, parseCifarBatches } from '../../src/data/cifar.js';
+import { loadCifar10Folder } from '../../src/node/cifar.js';
 import { GradwgslError } from '../../src/device/errors.js';
 
 /** Records of label byte + 3072 pixel bytes; pixel i of record r is (i * 7 + r * 13 + seed) mod 256. */

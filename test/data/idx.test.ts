@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IDX_FILES, loadIdxFolder, parseIdx } from '../../src/data/idx.js';
+import { IDX_FILES, parseIdx } from '../../src/data/idx.js';
+import { loadIdxFolder } from '../../src/node/idx.js';
 import { GradwgslError } from '../../src/device/errors.js';
 
 /** An IDX file: 00 00 type rank, big-endian u32 dims, then the bytes. */

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mnistFromDigitFiles, parseDigitFile } from '../../src/data/mnist-digits.js';
-import { loadMnist } from '../../src/data/mnist.js';
+import { loadMnist } from '../../src/node/mnist.js';
 
 const encoder = new TextEncoder();
 const digitsDir = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');

@@ -3,7 +3,7 @@
 // says so when used, instead of reading zeros or raising Dawn's validation errors.
 import { describe, expect, it } from 'vitest';
 import { subset } from '../../src/data/batches.js';
-import { loadMnist } from '../../src/data/mnist.js';
+import { loadMnist } from '../../src/node/mnist.js';
 import { DeviceLostError, GradwgslError } from '../../src/device/errors.js';
 import { compile } from '../../src/graph/compile.js';
 import { init, shutdown } from '../../src/graph/runtime.js';

@@ -1,7 +1,7 @@
 // fp8Experiment with a caller's digits loader (what a browser page passes): parts A and B alone
 // never load digits; with MNIST runs it loads them once and trains on the first examples.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMnist } from '../../src/data/mnist.js';
+import { loadMnist } from '../../src/node/mnist.js';
 import { QUICK_CONFIG, type Fp8Config } from '../../src/experiments/fp8/config.js';
 import { fp8Experiment } from '../../src/experiments/fp8/experiment.js';
 import { gpu } from '../setup.js';

@@ -4,7 +4,7 @@
 // 3 seeds, 3 and 2 epochs) runs in `gradwgsl reproduce fp8`.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { subset } from '../../src/data/batches.js';
-import { loadMnist } from '../../src/data/mnist.js';
+import { loadMnist } from '../../src/node/mnist.js';
 import { mnistRuns, report } from '../../src/experiments/fp8/index.js';
 import { QUICK_CONFIG } from '../../src/experiments/fp8/config.js';
 import { trainMnist, type MnistRunResult } from '../../src/experiments/fp8/mnist.js';

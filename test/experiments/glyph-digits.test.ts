@@ -3,7 +3,7 @@
 // package's class files bit for bit, so a page trains on exactly the CLI's private digits.
 import { describe, expect, it } from 'vitest';
 import { subset } from '../../src/data/batches.js';
-import { loadMnist } from '../../src/data/mnist.js';
+import { loadMnist } from '../../src/node/mnist.js';
 import { decodeDigits, encodeDigits } from '../../src/demos/digits-file.js';
 import { glyphSplit } from '../../src/experiments/glyph/data.js';
 import { digitClassesFromSplit } from '../../src/experiments/glyph/digit-classes.js';

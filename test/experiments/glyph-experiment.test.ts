@@ -2,7 +2,7 @@
 // file) on the smallest ring the run accepts, N = 32: the whole client → server → client path
 // still decrypts every class sum exactly, and a smaller ring is refused up front.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMnist } from '../../src/data/mnist.js';
+import { loadMnist } from '../../src/node/mnist.js';
 import { decodeDigits, encodeDigits } from '../../src/demos/digits-file.js';
 import { QUICK_CONFIG, type GlyphConfig, type GlyphResult } from '../../src/experiments/glyph/config.js';
 import { digitClassesFromSplit } from '../../src/experiments/glyph/digit-classes.js';

@@ -4,7 +4,7 @@
 // minutes on lavapipe, BN runs at lr 0.05 only — the better of the two lrs at K = 20 in the full
 // quick profile and in the spec's prototype — so N3 here is judged against that BN run.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMnist } from '../../src/data/mnist.js';
+import { loadMnist } from '../../src/node/mnist.js';
 import { QUICK_CONFIG, judge, report } from '../../src/experiments/normfree/index.js';
 import type { NormfreeConfig, NormfreeResult } from '../../src/experiments/normfree/config.js';
 import { normfreeRuns } from '../../src/experiments/normfree/run.js';

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulScalar } from '../../src/kernels/elementwise/unary.js';
 import { mseLoss } from '../../src/kernels/loss/pointwise.js';
-import { gdAdvance, gdGate, gdUpdate, type MemberGdBuffers } from '../../src/kernels/nn/member-gd.js';
+import { gdAdvance, gdGate, gdUpdate, type MemberGdBuffers } from '../../src/experiments/overparam/member-gd.js';
 import { QUICK_CONFIG, type SweepPoint } from '../../src/experiments/overparam/config.js';
 import { checkC1, checkC4, judge, logLogSlope } from '../../src/experiments/overparam/criteria.js';
 import { minDistance, pairedData, sphereData, type SphereData } from '../../src/experiments/overparam/data.js';

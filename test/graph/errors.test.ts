@@ -1,6 +1,6 @@
 // Bad input gives an error that says what is wrong, and the device keeps working afterwards.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadIdxFolder } from '../../src/data/idx.js';
+import { loadIdxFolder } from '../../src/node/idx.js';
 import { GpuError, GradwgslError } from '../../src/device/errors.js';
 import type { OpDef } from '../../src/graph/op.js';
 import { runtime } from '../../src/graph/runtime.js';

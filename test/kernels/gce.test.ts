@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LabelRangeError } from '../../src/device/errors.js';
 import { compile } from '../../src/graph/compile.js';
 import { softmaxCrossEntropy } from '../../src/kernels/loss/cross-entropy.js';
-import { gceKeep, generalizedCrossEntropy, lqOf, softmaxMae, truncatedGce } from '../../src/kernels/loss/gce.js';
+import { gceKeep, generalizedCrossEntropy, lqOf, softmaxMae, truncatedGce } from '../../src/experiments/gce/loss.js';
 import type { Reduction } from '../../src/kernels/loss/reduction.js';
 import { tensor } from '../../src/tensor/create.js';
 import { gradcheck } from '../gradcheck.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runtime } from '../../src/graph/runtime.js';
 import { encodeCheckpoint, restoreInto } from '../../src/nn/checkpoint.js';
-import { checkpointFile, loadCheckpoint, saveCheckpoint } from '../../src/nn/checkpoint-file.js';
+import { checkpointFile, loadCheckpoint, saveCheckpoint } from '../../src/node/checkpoint-file.js';
 import { tensor } from '../../src/tensor/create.js';
 import type { DType } from '../../src/tensor/dtype.js';
 import { Tensor } from '../../src/tensor/tensor.js';

@@ -2,7 +2,7 @@
 // rescaled net's mean squared activation stays within a factor 4 of the first block's at every
 // depth, while the plain residual net's grows by more than 1e3 over 20 blocks.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMnist } from '../../src/data/mnist.js';
+import { loadMnist } from '../../src/node/mnist.js';
 import { ResidualMlp, type Variant } from '../../src/experiments/normfree/model.js';
 import { meanSquarePerStage } from '../../src/nn/probe.js';
 import { tensor } from '../../src/tensor/create.js';

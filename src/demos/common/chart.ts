@@ -1,6 +1,6 @@
 // Live training curves: the experiments' SVG line chart (src/experiments/plot.ts), redrawn as
 // points arrive, at most once per animation frame.
-import { lineChart, type ChartOptions } from '../../experiments/plot.js';
+import { lineChart, type ChartOptions } from 'gradwgsl/experiments';
 
 export class LiveChart {
   private readonly series: { name: string; points: [number, number][] }[];

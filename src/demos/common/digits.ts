@@ -1,6 +1,6 @@
 // The embedded MNIST split for the demo pages: mnist-digits.bin (built next to the pages)
 // fetched and decoded once per page, then shared by every run, as loadMnist() is under Node.
-import type { TrainTest } from '../../data/batches.js';
+import type { TrainTest } from 'gradwgsl';
 import { decodeDigits } from '../digits-file.js';
 
 let cached: Promise<TrainTest> | null = null;

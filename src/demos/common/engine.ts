@@ -1,5 +1,5 @@
 // Starts the engine for a demo page, or explains in the page why it cannot.
-import { init, type Runtime } from '../../graph/runtime.js';
+import { init, type Runtime } from 'gradwgsl';
 import { escapeHtml, showProblem, webgpuProblem } from './webgpu.js';
 
 /** Opens the engine, or shows the problem in `box` and returns null. */

@@ -2,7 +2,7 @@
 // by key (so {"train":{"epochs":2}} keeps the other training settings) and arrays are replaced.
 // A typo must not silently run the full protocol, so unknown keys and values of the wrong kind
 // are refused with the path and the keys that exist.
-import { fail } from '../../device/errors.js';
+import { fail } from 'gradwgsl';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };

@@ -2,13 +2,12 @@
 // pick a profile, edit its config as JSON, run the experiment's own run() on WebGPU and show its
 // report. URL parameters: profile=quick|default, config=<JSON written over the profile>,
 // autostart=1. The state is on window.gradwgslExperiment (./state.ts).
-import type { ProgressEvent } from '../../experiments/experiment.js';
-import { experimentRecord, type Profile } from '../../experiments/record.js';
-import type { Runtime } from '../../graph/runtime.js';
+import type { Runtime } from 'gradwgsl';
+import { experimentRecord, type AnyExperiment, type ProgressEvent, type Profile } from 'gradwgsl/experiments';
 import { startEngine } from '../common/engine.js';
 import { applyOverrides, formatConfig } from './config.js';
 import { ProgressView } from './progress.js';
-import { experimentEntry, type AnyExperiment } from './registry.js';
+import { experimentEntry } from './registry.js';
 import { showResults } from './results.js';
 import type { ExperimentPageState } from './state.js';
 

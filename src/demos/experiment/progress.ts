@@ -1,6 +1,6 @@
 // The run's progress bar: the experiment's current label, done/total, elapsed time and an ETA
 // extrapolated from the rate so far (experiments report in roughly equal units of work).
-import type { ProgressEvent } from '../../experiments/experiment.js';
+import type { ProgressEvent } from 'gradwgsl/experiments';
 
 /** "42 s", "3 min 05 s", "1 h 02 min". */
 export function formatDuration(seconds: number): string {

@@ -1,7 +1,6 @@
 // A finished run in the page: the claims table with coloured verdicts, every plot inline, the
 // report text, and the run's record as a result.json download (the CLI's file, same shape).
-import type { ClaimRow, ExperimentReport } from '../../experiments/experiment.js';
-import { recordJson, type ExperimentRecord } from '../../experiments/record.js';
+import { recordJson, type ClaimRow, type ExperimentRecord, type ExperimentReport } from 'gradwgsl/experiments';
 import { escapeHtml } from '../common/webgpu.js';
 
 export interface ResultElements {

@@ -1,7 +1,6 @@
 // What an experiment page exposes on window.gradwgslExperiment, for the browser tests and for
 // anyone poking at a run from the console.
-import type { ClaimRow, ProgressEvent } from '../../experiments/experiment.js';
-import type { ExperimentRecord } from '../../experiments/record.js';
+import type { ClaimRow, ExperimentRecord, ProgressEvent } from 'gradwgsl/experiments';
 
 export interface ExperimentPageState {
   experiment: string;

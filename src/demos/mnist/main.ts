@@ -2,11 +2,8 @@
 // trainMnist(). URL parameters preset the controls (precision=fp32|fp8|fp8-rne, optimizer, lr,
 // batch, epochs, profile=1), `steps=N` stops after N steps and `autostart=1` starts at once;
 // window.gradwgslDemo exposes the run's state to the browser tests.
-import { adapterInfo } from '../../cli/info.js';
-import type { TrainTest } from '../../data/batches.js';
-import { VARIANT_LABELS } from '../../experiments/fp8/mnist.js';
-import type { Runtime } from '../../graph/runtime.js';
-import type { KernelRow } from '../../profile/summary.js';
+import { adapterInfo, type KernelRow, type Runtime, type TrainTest } from 'gradwgsl';
+import { FP8_VARIANT_LABELS as VARIANT_LABELS } from 'gradwgsl/experiments';
 import { LiveChart } from '../common/chart.js';
 import { loadDigits } from '../common/digits.js';
 import { startEngine } from '../common/engine.js';
@@ -99,7 +96,7 @@ function lowpSummary(c: LowpCounters): string {
 }
 
 function showAdapter(rt: Runtime): void {
-  const info = adapterInfo(rt);
+  const info = adapterInfo(rt.gpu);
   const rows: [string, string][] = [
     ['adapter', [info.adapter.vendor, info.adapter.architecture, info.adapter.description].filter(Boolean).join(' · ')],
     ['fallback (software)', String(info.adapter.isFallbackAdapter)],

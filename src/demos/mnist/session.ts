@@ -2,20 +2,14 @@
 // the DevTools track. FP32 trains the CLI's model with its optimizers; the FP8 precisions train
 // the fp8 experiment's own network and optimizer (buildMnist) and read its counters. Both run
 // through ClassifierTrainer, as the CLI and the experiment do.
-import { DEFAULT_CONFIG } from '../../experiments/fp8/config.js';
-import { buildMnist, precisionCounters, type MnistRunResult, type MnistVariant } from '../../experiments/fp8/mnist.js';
-import { makeOptimizer, type OptimizerName } from '../../optim/factory.js';
-import type { Optimizer } from '../../optim/optimizer.js';
-import type { TrainTest } from '../../data/batches.js';
-import type { Runtime } from '../../graph/runtime.js';
-import { mnistMlp } from '../../nn/models.js';
-import type { Module } from '../../nn/module.js';
-import { ClassifierTrainer, type EpochRecord, type FitResult, type StepInfo } from '../../nn/trainer.js';
-import { devtoolsTimeline } from '../../profile/devtools.js';
-import { Profiler } from '../../profile/profiler.js';
-import { kernelSummary, type KernelRow } from '../../profile/summary.js';
-import { StepProfiler } from '../../profile/training.js';
-import { numel } from '../../tensor/shape.js';
+import {
+  ClassifierTrainer, Profiler, StepProfiler, devtoolsTimeline, kernelSummary, makeOptimizer, mnistMlp,
+  type EpochRecord, type FitResult, type KernelRow, type Module, type Optimizer, type OptimizerName, type Runtime, type StepInfo, type TrainTest,
+} from 'gradwgsl';
+import {
+  FP8_DEFAULT_CONFIG as DEFAULT_CONFIG, buildFp8Mnist as buildMnist, fp8PrecisionCounters as precisionCounters,
+  type Fp8MnistRunResult as MnistRunResult, type Fp8MnistVariant as MnistVariant,
+} from 'gradwgsl/experiments';
 
 /** The page's precisions and the fp8 experiment's variant each runs (FP32: the CLI's path). */
 export const PRECISION_VARIANTS = { fp32: null, fp8: 'paper', 'fp8-rne': 'rne-update' } as const satisfies Record<string, MnistVariant | null>;
@@ -69,7 +63,7 @@ async function createTrainee(config: RunConfig, data: TrainTest): Promise<Traine
     return { model, optimizer: makeOptimizer(config.optimizer, model.parameters(), config.lr, 0.9), counters: async () => null };
   }
   const run = { variant, lr: config.lr ?? LOWP_LR, batchSize: config.batch, seed: config.seed, hidden: DEFAULT_CONFIG.mnist.hidden };
-  const setup = await buildMnist(run, numel(data.train.shape), data.train.classes);
+  const setup = await buildMnist(run, data.train.shape.reduce((a, b) => a * b, 1), data.train.classes);
   return { ...setup, counters: async () => ({ variant, ...(await precisionCounters(setup)) }) };
 }
 

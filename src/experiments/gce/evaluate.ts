@@ -3,7 +3,7 @@
 import { batches, type Dataset } from '../../data/batches.js';
 import { compile, type CompiledStep } from '../../graph/compile.js';
 import { countCorrect } from '../../kernels/loss/argmax.js';
-import { gceKeep } from '../../kernels/loss/gce.js';
+import { gceKeep } from './loss.js';
 import type { Module } from '../../nn/module.js';
 
 export class Evaluator {

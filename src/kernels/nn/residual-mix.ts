@@ -14,7 +14,7 @@ import { Kernel } from '../kernel.js';
 const entry = (name: string) => new Kernel({ name: `nn/residual-mix/${name}`, source: [nan, source], entry: name });
 const kernels = { forward: entry('forward'), gradInput: entry('grad_input'), gradM: entry('grad_m') };
 
-interface Attrs {
+export interface Attrs {
   alpha: number;
   beta: number;
 }

@@ -4,7 +4,7 @@
 import { access, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { GradwgslError, fail } from '../device/errors.js';
-import { decodeCheckpoint, encodeCheckpoint, type CheckpointContents, type CheckpointStore, type LoadedCheckpoint } from './checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, type CheckpointContents, type CheckpointStore, type LoadedCheckpoint } from '../nn/checkpoint.js';
 
 /** The checkpoint file at `path`, as the store a trainer writes and resumes from (FitOptions.checkpoint). */
 export function checkpointFile(path: string): CheckpointStore {

