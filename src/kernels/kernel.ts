@@ -1,5 +1,5 @@
 // A kernel is one entry point of hand-written WGSL. Its bind-group layout and uniform layout
-// are read from the source by wgsl_reflect; pipelines are cached per specialisation
+// are read from the source by wgsl_reflect on first use; pipelines are cached per specialisation
 // (the values of WGSL `override` constants), so shapes travel in uniforms and one pipeline
 // serves every batch size.
 import { WgslReflect } from 'wgsl_reflect/wgsl_reflect.module.js';
@@ -35,64 +35,53 @@ interface DeviceState {
   compiled: Promise<void>;
 }
 
+/** What wgsl_reflect reads from a kernel's source: its entry point and the layouts it binds. */
+interface Reflection {
+  entry: string;
+  storage: readonly StorageBinding[];
+  uniform: UniformLayout | null;
+  overrides: ReadonlySet<string>;
+  defaultWorkgroupSize: readonly [number, number, number];
+}
+
 export class Kernel {
   readonly name: string;
   readonly code: string;
-  readonly entry: string;
-  readonly storage: readonly StorageBinding[];
-  readonly uniform: UniformLayout | null;
-  readonly overrides: ReadonlySet<string>;
-  /** Workgroup size with every override at its default. */
-  readonly defaultWorkgroupSize: readonly [number, number, number];
+  private readonly requestedEntry: string | undefined;
+  private reflected: Reflection | undefined;
   private readonly perDevice = new WeakMap<GPUDevice, DeviceState>();
 
   constructor(spec: KernelSpec) {
     this.name = spec.name;
     this.code = typeof spec.source === 'string' ? spec.source : spec.source.join('\n');
-    let reflect: WgslReflect;
-    try {
-      reflect = new WgslReflect(this.code);
-    } catch (e) {
-      throw new GpuError('compilation', `kernel ${this.name}`, `WGSL parse failed: ${(e as Error).message}`);
-    }
-    const entries = reflect.entry.compute;
-    const entry = spec.entry ? entries.find((e) => e.name === spec.entry) : entries.length === 1 ? entries[0] : undefined;
-    if (!entry) {
-      fail(`kernel ${this.name}: entry point ${spec.entry ?? '(unnamed)'} not found among [${entries.map((e) => e.name).join(', ')}]`);
-    }
-    this.entry = entry.name;
-    const used = new Set(entry.resources.map((r) => r.name));
-    this.storage = reflect.storage
-      .filter((s) => used.has(s.name))
-      .map((s) => {
-        if (s.group !== 0) fail(`kernel ${this.name}: binding '${s.name}' must be in @group(0)`);
-        const t = s.type as { name: string; size: number; stride?: number };
-        const element = t.name === 'array' ? (t.stride ?? 4) : t.size;
-        return {
-          name: s.name,
-          binding: s.binding,
-          access: s.access === 'read' ? 'read' : 'read_write',
-          minBytes: Math.max(4, Math.ceil(element / 4) * 4),
-        } as const;
-      });
-    const uniforms = reflect.uniforms.filter((u) => used.has(u.name));
-    if (uniforms.length > 1) fail(`kernel ${this.name}: use one uniform struct per entry point`);
-    const u = uniforms[0];
-    this.uniform = u
-      ? {
-          varName: u.name,
-          binding: u.binding,
-          size: u.size,
-          members: (u.members ?? []).map((m) => ({
-            name: m.name,
-            offset: m.offset,
-            ...memberKind(m.type as never, `kernel ${this.name}`),
-          })),
-        }
-      : null;
-    this.overrides = new Set(reflect.overrides.map((o) => o.name));
-    const wg = entry.workgroupSize ?? [1, 1, 1];
-    this.defaultWorkgroupSize = [wg[0] ?? 1, wg[1] ?? 1, wg[2] ?? 1];
+    this.requestedEntry = spec.entry;
+  }
+
+  // Reflection parses the whole WGSL source; the engine defines its kernels at module load, so
+  // it happens on a kernel's first use instead, and importing gradwgsl parses no shader.
+  private get reflection(): Reflection {
+    return (this.reflected ??= reflect(this.name, this.code, this.requestedEntry));
+  }
+
+  get entry(): string {
+    return this.reflection.entry;
+  }
+
+  get storage(): readonly StorageBinding[] {
+    return this.reflection.storage;
+  }
+
+  get uniform(): UniformLayout | null {
+    return this.reflection.uniform;
+  }
+
+  get overrides(): ReadonlySet<string> {
+    return this.reflection.overrides;
+  }
+
+  /** Workgroup size with every override at its default. */
+  get defaultWorkgroupSize(): readonly [number, number, number] {
+    return this.reflection.defaultWorkgroupSize;
   }
 
   /** The bind group entries this kernel expects, in binding order. */
@@ -194,6 +183,52 @@ export class Kernel {
   compiled(gpu: Gpu): Promise<void> {
     return this.state(gpu).compiled;
   }
+}
+
+function reflect(name: string, code: string, requested: string | undefined): Reflection {
+  let parsed: WgslReflect;
+  try {
+    parsed = new WgslReflect(code);
+  } catch (e) {
+    throw new GpuError('compilation', `kernel ${name}`, `WGSL parse failed: ${(e as Error).message}`);
+  }
+  const entries = parsed.entry.compute;
+  const entry = requested ? entries.find((e) => e.name === requested) : entries.length === 1 ? entries[0] : undefined;
+  if (!entry) {
+    fail(`kernel ${name}: entry point ${requested ?? '(unnamed)'} not found among [${entries.map((e) => e.name).join(', ')}]`);
+  }
+  const used = new Set(entry.resources.map((r) => r.name));
+  const storage = parsed.storage
+    .filter((s) => used.has(s.name))
+    .map((s) => {
+      if (s.group !== 0) fail(`kernel ${name}: binding '${s.name}' must be in @group(0)`);
+      const t = s.type as { name: string; size: number; stride?: number };
+      const element = t.name === 'array' ? (t.stride ?? 4) : t.size;
+      return {
+        name: s.name,
+        binding: s.binding,
+        access: s.access === 'read' ? 'read' : 'read_write',
+        minBytes: Math.max(4, Math.ceil(element / 4) * 4),
+      } as const;
+    });
+  const uniforms = parsed.uniforms.filter((u) => used.has(u.name));
+  if (uniforms.length > 1) fail(`kernel ${name}: use one uniform struct per entry point`);
+  const u = uniforms[0];
+  const uniform: UniformLayout | null = u
+    ? {
+        varName: u.name,
+        binding: u.binding,
+        size: u.size,
+        members: (u.members ?? []).map((m) => ({
+          name: m.name,
+          offset: m.offset,
+          ...memberKind(m.type as never, `kernel ${name}`),
+        })),
+      }
+    : null;
+  const overrides = new Set(parsed.overrides.map((o) => o.name));
+  const wg = entry.workgroupSize ?? [1, 1, 1];
+  return { entry: entry.name, storage, uniform, overrides, defaultWorkgroupSize: [wg[0] ?? 1, wg[1] ?? 1, wg[2] ?? 1] };
 }
 
 export function constantsKey(constants: Constants): string {

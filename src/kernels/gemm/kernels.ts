@@ -34,7 +34,8 @@ const TILES = {
   tiled: { TX: 16, TY: 16, TK: 16 },
   small: { TX: 4, TY: 4, TK: 16 },
 } as const;
-const NAIVE_WG = naive.defaultWorkgroupSize[0];
+/** Read when first dispatched, not at import: kernels reflect on first use. */
+const naiveWg = () => naive.defaultWorkgroupSize[0];
 
 /** Logical sizes: `batch` matrices op(A) [m, k] times op(B) [k, n]. */
 export interface GemmShape {
@@ -130,7 +131,7 @@ export function dispatchGemm(ctx: LowerCtx, refs: GemmRefs, s: GemmShape, stride
   const bind = { a: refs.a, b: refs.b, bias: refs.bias ?? refs.a, c: refs.c, y: refs.y ?? refs.a };
   const uniforms = { m: s.m, n: s.n, k: s.k, a_batch: strides.aBatch, b_batch: strides.bBatch };
   if (variant === 'naive') {
-    const [x, y] = grid1d(s.m * s.n, NAIVE_WG);
+    const [x, y] = grid1d(s.m * s.n, naiveWg());
     ctx.dispatch({ kernel: naive, constants, bind, uniforms, workgroups: [x, y, s.batch] });
     return;
   }

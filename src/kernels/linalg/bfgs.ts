@@ -16,14 +16,15 @@ const coefKernel = new Kernel({ name: 'linalg/bfgs-coef', source: [sumSource, bf
 const rank2Kernel = new Kernel({ name: 'linalg/bfgs-rank2', source: [sumSource, bfgsSource], entry: 'rank2' });
 const addKernel = new Kernel({ name: 'linalg/add-scaled', source: [sumSource, bfgsSource], entry: 'add_scaled' });
 const ddKernel = new Kernel({ name: 'linalg/double-damping', source: [sumSource, ddSource] });
-const ADD_WG = addKernel.defaultWorkgroupSize[0];
+/** Read when first used, not at import: kernels reflect on first use. */
+const addWg = () => addKernel.defaultWorkgroupSize[0];
 
 /** The most elements emitAddScaled takes: add_scaled indexes one grid dimension. */
-export const MAX_ADD_SCALED = 65535 * ADD_WG;
+export const maxAddScaled = () => 65535 * addWg();
 
-/** acc ← acc + c·ax over n elements (n ≤ MAX_ADD_SCALED, checked where the op is made). */
+/** acc ← acc + c·ax over n elements (n ≤ maxAddScaled(), checked where the op is made). */
 export function emitAddScaled(ctx: LowerCtx, ax: BufferRef, acc: BufferRef, n: number, c: number): void {
-  ctx.dispatch({ kernel: addKernel, bind: { ax, acc }, uniforms: { n, c }, workgroups: Math.ceil(n / ADD_WG) });
+  ctx.dispatch({ kernel: addKernel, bind: { ax, acc }, uniforms: { n, c }, workgroups: Math.ceil(n / addWg()) });
 }
 
 /** The authors' skip threshold: keep H when sᵀy ≤ SKIP_EPS·sᵀs·‖g‖. */

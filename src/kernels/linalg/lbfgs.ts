@@ -13,7 +13,7 @@ import { zeros, tensor } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { dispatchGemm, type GemmFlags } from '../gemm/kernels.js';
 import { Kernel } from '../kernel.js';
-import { emitAddScaled, MAX_ADD_SCALED, SKIP_EPS } from './bfgs.js';
+import { emitAddScaled, maxAddScaled, SKIP_EPS } from './bfgs.js';
 import { bindFor, matrixDims, recordEffect, requireLeaf, requireShape } from './effect.js';
 
 const appendKernel = new Kernel({ name: 'linalg/lbfgs-append', source: [sumSource, source], entry: 'append' });
@@ -71,7 +71,7 @@ export function emitLbfgsAppend(ctx: LowerCtx, mem: LbfgsMemory, refs: MemoryRef
  */
 export function emitLbfgsApply(ctx: LowerCtx, mem: LbfgsMemory, refs: MemoryRefs, d: BufferRef, out: BufferRef, cols: number): void {
   const { n, capacity: cap, gamma } = mem;
-  if (n * cols > MAX_ADD_SCALED) fail(`L-BFGS apply: ${n}×${cols} has more than ${MAX_ADD_SCALED} elements; apply it to fewer columns at a time`);
+  if (n * cols > maxAddScaled()) fail(`L-BFGS apply: ${n}×${cols} has more than ${maxAddScaled()} elements; apply it to fewer columns at a time`);
   const rows = 2 * cap;
   const gram = ctx.scratch(rows * rows * 4);
   const w = ctx.scratch(rows * cols * 4);

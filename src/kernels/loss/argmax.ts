@@ -12,7 +12,8 @@ import { lowerReduced } from './reduction.js';
 const sources = [nan, source];
 const argmaxKernel = new Kernel({ name: 'loss/argmax', source: sources, entry: 'argmax' });
 const correctKernel = new Kernel({ name: 'loss/correct', source: sources, entry: 'correct' });
-const ROW_WG = argmaxKernel.defaultWorkgroupSize[0];
+/** Read when first dispatched, not at import: kernels reflect on first use. */
+const rowWg = () => argmaxKernel.defaultWorkgroupSize[0];
 
 const argmaxOp: OpDef<null> = {
   name: 'argmax',
@@ -23,7 +24,7 @@ const argmaxOp: OpDef<null> = {
       kernel: argmaxKernel,
       bind: { x: ctx.ref(x!), idx: ctx.out },
       uniforms: { rows, cols },
-      workgroups: grid1d(rows, ROW_WG),
+      workgroups: grid1d(rows, rowWg()),
     });
   },
 };
@@ -41,7 +42,7 @@ const countCorrectOp: OpDef<null> = {
         kernel: correctKernel,
         bind: { x: ctx.ref(logits!), labels: ctx.ref(labels!), hits },
         uniforms: { rows, cols },
-        workgroups: grid1d(rows, ROW_WG),
+        workgroups: grid1d(rows, rowWg()),
       }),
     );
   },

@@ -16,7 +16,8 @@ const sources = [rowLse, workgroupSum, nan, faults, source];
 const forward = new Kernel({ name: 'loss/cross-entropy', source: sources, entry: 'forward' });
 const forwardTotal = new Kernel({ name: 'loss/cross-entropy-total', source: sources, entry: 'forward_total' });
 const backward = new Kernel({ name: 'loss/cross-entropy-grad', source: sources, entry: 'backward' });
-const ROW_WG = forward.defaultWorkgroupSize[0];
+/** Read when first dispatched, not at import: kernels reflect on first use. */
+const rowWg = () => forward.defaultWorkgroupSize[0];
 /**
  * Rows up to this long may be totalled in one workgroup (reduction.ts): a thread's few rows
  * then cost less than a second dispatch. Longer rows (vocabularies) keep one row per thread.
@@ -37,7 +38,7 @@ const crossEntropyGradOp: OpDef<Attrs> = {
       kernel: backward,
       bind: { x: ctx.ref(logits!), labels: ctx.ref(labels!), g: ctx.ref(g!), dx: ctx.out },
       uniforms: { rows, cols, ...gradTerms(attrs.reduction, rows) },
-      workgroups: grid1d(rows, ROW_WG),
+      workgroups: grid1d(rows, rowWg()),
     });
   },
 };
@@ -56,7 +57,7 @@ const crossEntropyOp: OpDef<Attrs> = {
       ctx,
       attrs.reduction,
       rows,
-      (loss) => ctx.dispatch({ kernel: forward, bind: { x, labels: y, loss }, uniforms: { rows, cols }, workgroups: grid1d(rows, ROW_WG) }),
+      (loss) => ctx.dispatch({ kernel: forward, bind: { x, labels: y, loss }, uniforms: { rows, cols }, workgroups: grid1d(rows, rowWg()) }),
       cols <= TOTAL_MAX_CLASSES
         ? (loss, scale) => ctx.dispatch({ kernel: forwardTotal, bind: { x, labels: y, loss }, uniforms: { rows, cols, scale }, workgroups: 1 })
         : undefined,

@@ -11,7 +11,8 @@ import { Kernel } from '../kernel.js';
 
 const forward = new Kernel({ name: 'loss/softmax', source: [rowLse, source], entry: 'forward' });
 const backward = new Kernel({ name: 'loss/softmax-grad', source: [rowLse, source], entry: 'backward' });
-const ROW_WG = forward.defaultWorkgroupSize[0];
+/** Read when first dispatched, not at import: kernels reflect on first use. */
+const rowWg = () => forward.defaultWorkgroupSize[0];
 
 type SoftmaxKind = 'logSoftmax' | 'softmax';
 const CODES: Record<SoftmaxKind, number> = { logSoftmax: 0, softmax: 1 };
@@ -38,7 +39,7 @@ const softmaxGradOp: OpDef<Attrs> = {
       constants: { OP: CODES[attrs.kind] },
       bind: { x: ctx.ref(x!), g: ctx.ref(g!), dx: ctx.out },
       uniforms,
-      workgroups: grid1d(rows, ROW_WG),
+      workgroups: grid1d(rows, rowWg()),
     });
   },
 };
@@ -56,7 +57,7 @@ const softmaxOp: OpDef<Attrs> = {
       constants: { OP: CODES[attrs.kind] },
       bind: { x: ctx.ref(x!), out: ctx.out },
       uniforms,
-      workgroups: grid1d(rows, ROW_WG),
+      workgroups: grid1d(rows, rowWg()),
     });
   },
   // Recomputes the softmax from x, so the output need not stay alive for the backward pass.
