@@ -8,7 +8,7 @@ import { meanAll } from '../kernels/reduce/reduce.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from './module.js';
 
-/** mean(h_k²) for h_k = stages[k](h_{k−1}), h_{−1} = x; non-finite where it overflowed. */
+/** mean(h_k²) for `h_k = stages[k](h_{k−1})`, `h_{−1} = x`; non-finite where it overflowed. */
 export async function meanSquarePerStage(stages: readonly Module[], x: Tensor): Promise<number[]> {
   const scalars = runtime().tidy(() =>
     noGrad(() => {
