@@ -40,6 +40,8 @@ interface CdpReply {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Pause between two looks at a condition that is being waited for. */
+const POLL_MS = 100;
 
 /** Runs in the DevTools page: the Performance panel's main flame chart. */
 const FLAME_CHART = `(await import('./panels/timeline/timeline.js')).TimelinePanel.TimelinePanel.instance().flameChart.getMainFlameChart()`;
@@ -97,7 +99,7 @@ export class DevToolsPanel {
       let targetId: string | undefined;
       for (let i = 0; i < 100 && !targetId; i++) {
         targetId = (await cdp.send('Target.getTargets')).targetInfos.find((t) => t.url.startsWith('devtools://'))?.targetId;
-        if (!targetId) await sleep(100);
+        if (!targetId) await sleep(POLL_MS);
       }
       if (!targetId) throw new Error('Chromium opened no DevTools page (--auto-open-devtools-for-tabs had no effect)');
       const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: false });
@@ -149,17 +151,18 @@ export class DevToolsPanel {
     return v;
   }
 
-  /** Expands the named top-level group and its tracks and collapses every other group. */
+  /** Expands the named top-level group and its tracks, collapses every other group, and waits until the chart shows that. */
   async focusGroup(name: string): Promise<void> {
+    const mismatched = `(${FLAME_CHART}).timelineData().groups.flatMap((g, i, groups) => {
+      let top = i;
+      while (top > 0 && (groups[top].style.nestingLevel ?? 0) > 0) top--;
+      return (groups[top].name === ${JSON.stringify(name)}) !== Boolean(g.expanded) ? [i] : [];
+    })`;
     await this.evaluate(`(async () => {
       const m = ${FLAME_CHART};
-      const groups = m.timelineData().groups;
-      let inside = false;
-      groups.forEach((g, i) => {
-        if ((g.style.nestingLevel ?? 0) === 0) inside = g.name === ${JSON.stringify(name)};
-        if (inside !== Boolean(g.expanded)) m.toggleGroupExpand(i);
-      });
+      for (const i of await ${mismatched}) m.toggleGroupExpand(i);
     })()`);
+    await this.waitFor(`(async () => (await ${mismatched}).length === 0)()`, `the flame chart to expand only the '${name}' group`, 5_000);
   }
 
   /** Shows [startMs, endMs] of the trace's clock (through the panel's bounds, which the overview and every chart follow). */
@@ -186,7 +189,22 @@ export class DevToolsPanel {
     if (!found) throw new Error(`the flame chart has no entry '${entry.title}' at ${entry.start} ms`);
   }
 
-  /** All text DevTools shows, shadow roots included (what a reader of the screenshot can read). */
+  /**
+   * Waits until the text DevTools shows holds every one of `parts` and returns it. What an action
+   * changes (the Summary tab after select(), say) is rendered asynchronously, so read it this way.
+   */
+  async waitForText(parts: readonly string[], timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = await this.text();
+      const missing = parts.filter((p) => !text.includes(p));
+      if (missing.length === 0) return text;
+      if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for DevTools to show ${missing.map((p) => `'${p}'`).join(', ')}; it shows: ${text}`);
+      await sleep(POLL_MS);
+    }
+  }
+
+  /** All text DevTools shows now, shadow roots included (what a reader of the screenshot can read). */
   async text(): Promise<string> {
     return (await this.evaluate(`(() => {
       const parts = [];
@@ -202,7 +220,11 @@ export class DevToolsPanel {
   }
 
   async screenshot(): Promise<Buffer> {
-    await sleep(500); // the flame chart redraws on the next animation frame
+    // The flame chart redraws on the next animation frame: let two pass so what was set is drawn.
+    await this.waitFor(`new Promise((resolve) => {
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
+      setTimeout(() => resolve(false), ${POLL_MS * 5});
+    })`, 'DevTools to draw two animation frames', 10_000);
     const shot = (await this.send('Page.captureScreenshot', { format: 'png' })) as { data: string };
     return Buffer.from(shot.data, 'base64');
   }
@@ -228,7 +250,7 @@ export class DevToolsPanel {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (await this.evaluate(expression).catch(() => false)) return;
-      await sleep(200);
+      await sleep(POLL_MS);
     }
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
   }

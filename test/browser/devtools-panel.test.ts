@@ -81,8 +81,9 @@ describe('a gradwgsl profile trace in the DevTools Performance panel', () => {
     const detail = trace.traceEvents.find((e) => e.ph === 'b' && Math.abs(e.ts / 1000 - kernel.start) < 1e-6 && e.name === kernel.title)!;
     const properties = Object.fromEntries(JSON.parse(detail.args.detail as string).devtools.properties as [string, string][]);
     await panel!.select(kernel);
-    const text = await panel!.text();
-    for (const [key, value] of Object.entries(properties)) expect(text).toContain(`${key} ${value}`);
+    const shown = Object.entries(properties).map(([key, value]) => `${key} ${value}`);
+    const text = await panel!.waitForText(shown);
+    for (const line of shown) expect(text).toContain(line);
     const png = await panel!.screenshot();
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(png.length).toBeGreaterThan(20_000);
