@@ -1,53 +1,17 @@
-// A page's config: JSON written over one of the experiment's profiles. Nested objects merge key
-// by key (so {"train":{"epochs":2}} keeps the other training settings) and arrays are replaced.
-// A typo must not silently run the full protocol, so unknown keys and values of the wrong kind
-// are refused with the path and the keys that exist.
-import { fail } from 'gradwgsl';
+// A page's config: JSON written over one of the experiment's profiles and checked against the
+// experiment's schema, exactly as `gradwgsl reproduce --config` does (src/experiments/config-schema.ts):
+// nested objects merge key by key, arrays are replaced, and a typo or a wrong value is refused
+// with its key path rather than silently running something else.
+import { applyConfigOverrides, configSchemaOf, parseConfigJson, type ConfigSchema } from 'gradwgsl/experiments';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
-
-const EXAMPLE = '{"epochs": 3}';
-
-/** The structure a value has; scalars may swap (a field can be 128 | 'none'), structures may not. */
+/** The structure a value has, for the editor's layout. */
 function kind(v: unknown): 'array' | 'object' | 'value' {
   return Array.isArray(v) ? 'array' : v !== null && typeof v === 'object' ? 'object' : 'value';
 }
 
-function isObject(v: unknown): v is JsonObject {
-  return kind(v) === 'object';
-}
-
-/** `text` parsed as a JSON object; `where` names it in the message (e.g. "the config"). */
-export function parseOverrides(text: string, where: string): JsonObject {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    fail(`${where} is not valid JSON (${(e as Error).message}); write it like ${EXAMPLE}`);
-  }
-  if (!isObject(value)) fail(`${where} must be a JSON object like ${EXAMPLE}, not ${JSON.stringify(value)}`);
-  return value;
-}
-
-function merge(base: JsonObject, over: JsonObject, path: string, where: string): JsonObject {
-  const out: JsonObject = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const at = path ? `${path}.${key}` : key;
-    if (!(key in base)) fail(`${where}: unknown key '${at}'; the keys ${path ? `in '${path}' ` : ''}are ${Object.keys(base).join(', ')}`);
-    const was = base[key]!;
-    // null stands for "not set" in some configs (e.g. all examples), so it swaps with anything.
-    if (was !== null && value !== null && kind(was) !== kind(value)) {
-      fail(`${where}: '${at}' must be ${kind(was) === 'value' ? 'a single value' : `an ${kind(was)}`} like ${JSON.stringify(was)}, not ${JSON.stringify(value)}`);
-    }
-    out[key] = isObject(was) && isObject(value) ? merge(was, value, at, where) : value;
-  }
-  return out;
-}
-
-/** `base` with the JSON object `text` written over it (see the top of this file). */
-export function applyOverrides<Config>(base: Config, text: string, where: string): Config {
-  return merge(base as JsonObject, parseOverrides(text, where), '', where) as Config;
+/** Experiment `name`'s profile `base` with the JSON object `text` written over it; `where` names the text in errors. */
+export function applyOverrides<Config>(name: string, base: Config, text: string, where: string): Config {
+  return applyConfigOverrides(configSchemaOf(name) as ConfigSchema<Config>, base, parseConfigJson(text, where), where);
 }
 
 /** JSON for the editor: indented like JSON.stringify(v, null, 2), but arrays of plain values on one line. */

@@ -34,7 +34,7 @@ function showFailure(state: 'error' | 'bad-config', message: string): void {
   demo.state = state;
   demo.error = message;
   if (state === 'bad-config') {
-    ui.configError.textContent = `${message}. Nothing was run.`;
+    ui.configError.textContent = `${message}${/[.?!]$/.test(message) ? '' : '.'} Nothing was run.`;
     ui.configError.hidden = false;
   } else {
     ui.status.textContent = `error: ${message}`;
@@ -46,7 +46,7 @@ function showFailure(state: 'error' | 'bad-config', message: string): void {
 function readConfig(exp: AnyExperiment): unknown {
   ui.configError.hidden = true;
   try {
-    return applyOverrides(baseConfig(exp), ui.config.value, 'the config');
+    return applyOverrides(exp.name, baseConfig(exp), ui.config.value, 'the config');
   } catch (e) {
     showFailure('bad-config', (e as Error).message);
     return null;
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   let urlConfigOk = true;
   if (overrides !== null) {
     try {
-      show(applyOverrides(baseConfig(exp), overrides, 'the URL parameter config'));
+      show(applyOverrides(exp.name, baseConfig(exp), overrides, 'the URL parameter config'));
     } catch (e) {
       showFailure('bad-config', (e as Error).message);
       urlConfigOk = false;

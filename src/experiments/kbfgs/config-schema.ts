@@ -1,0 +1,25 @@
+// What `reproduce kbfgs --config` and the kbfgs page accept: the schema of KbfgsConfig (protocol.ts).
+import { z } from 'zod';
+import { integer, list, positive, schemaFor, seed } from '../config-schema.js';
+import type { KbfgsConfig } from './protocol.js';
+
+/** (α, λ): learning rate and damping. */
+const grid = list(z.tuple([positive, positive]));
+
+export const kbfgsConfigSchema = schemaFor<KbfgsConfig>()(
+  z.strictObject({
+    widths: list(integer(1), 2),
+    pool: integer(1),
+    trainSize: integer(1),
+    batchSize: integer(1),
+    epochs: integer(1),
+    seeds: list(seed),
+    kbfgsGrid: grid,
+    kfacGrid: grid,
+    adamLrs: list(positive, 0),
+    sgdLrs: list(positive, 0),
+    authorsAdamLrs: list(positive, 0),
+    authorsRmspropLrs: list(positive, 0),
+    lbfgsMemory: integer(1),
+  }),
+);
