@@ -1,13 +1,15 @@
 // `gradwgsl profile mnist-mlp`: a few training steps of the CLI's own MNIST job with every
 // dispatch timed; writes a Chrome trace (load it in DevTools' Performance panel) and prints
 // the per-kernel table.
-import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { Option, type Command } from 'commander';
+import { basename, dirname, join } from 'node:path';
 import {
   ClassifierTrainer, Profiler, StepProfiler, adapterInfo, chromeTrace, fail, formatSummary, init, kernelSummary, makeOptimizer, mnistMlp, subset,
 } from 'gradwgsl';
+import { MAX_SEED } from 'gradwgsl/experiments';
 import { loadMnist } from 'gradwgsl/node';
+import { integerIn, learningRate, momentumOption, positiveCount, seedOption } from './options.js';
+import { prepareOutputFile, saveOutputs } from './output-paths.js';
 
 export interface ProfileCliOptions {
   steps: number;
@@ -22,6 +24,7 @@ export interface ProfileCliOptions {
 }
 
 export async function profileMnistMlp(opts: ProfileCliOptions) {
+  prepareOutputFile('--out', opts.out);
   const rt = await init();
   const data = await loadMnist();
   const total = opts.warmup + opts.steps;
@@ -50,8 +53,12 @@ export async function profileMnistMlp(opts: ProfileCliOptions) {
     await profiler.collect();
     const device = adapterInfo(rt.gpu);
     const trace = chromeTrace(profiler, { job: 'profile mnist-mlp', config: opts, adapter: device.adapter });
-    mkdirSync(dirname(opts.out), { recursive: true });
-    writeFileSync(opts.out, JSON.stringify(trace));
+    const saved = saveOutputs(dirname(opts.out), { [basename(opts.out)]: JSON.stringify(trace) });
+    const tracePath = join(saved.dir, basename(opts.out));
+    if (saved.failure) {
+      console.error(`gradwgsl: --out ${opts.out}: profiling finished, but ${saved.failure}; the trace was saved to ${tracePath} instead`);
+      process.exitCode = 1;
+    }
     const rows = kernelSummary(profiler.kernels, steps.stepsMs);
     const summary = {
       job: 'profile mnist-mlp',
@@ -61,7 +68,7 @@ export async function profileMnistMlp(opts: ProfileCliOptions) {
       steps: steps.steps,
       meanStepMs: steps.stepsMs / Math.max(steps.steps, 1),
       kernels: rows,
-      trace: opts.out,
+      trace: tracePath,
     };
     if (opts.json) {
       console.log(JSON.stringify(summary));
@@ -69,7 +76,7 @@ export async function profileMnistMlp(opts: ProfileCliOptions) {
       console.log(`gradwgsl: profiling MNIST MLP 784-256-256-10 on ${rt.gpu.adapter.description || rt.gpu.adapter.architecture}; ${opts.optimizer}, batch ${opts.batch}, ${opts.warmup} warm-up + ${opts.steps} timed steps`);
       if (!profiler.timesKernels) console.log('this device has no timestamp-query: the trace holds CPU steps and memory only');
       console.log(formatSummary(rows, steps.stepsMs, steps.steps));
-      console.log(`trace: ${opts.out} (DevTools > Performance > Load profile; track group "gradwgsl")`);
+      console.log(`trace: ${tracePath} (DevTools > Performance > Load profile; track group "gradwgsl")`);
     }
     return summary;
   } finally {
@@ -78,29 +85,18 @@ export async function profileMnistMlp(opts: ProfileCliOptions) {
   }
 }
 
-const count = (min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) fail(`expected an integer of at least ${min}, got '${v}'`);
-  return n;
-};
-const num = (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) fail(`expected a non-negative number, got '${v}'`);
-  return n;
-};
-
 export function registerProfile(program: Command): void {
   program
     .command('profile')
     .description('time every kernel of a few training steps; write a Chrome trace and print a per-kernel table')
     .argument('<job>', 'job to profile: mnist-mlp')
-    .option('--steps <n>', 'timed training steps', count(1), 5)
-    .option('--warmup <n>', 'untimed steps first (the first compiles the plan)', count(0), 1)
-    .option('--batch <n>', 'batch size', count(1), 128)
-    .option('--optimizer <name>', 'sgd | adam | rmsprop', 'sgd')
-    .option('--lr <x>', 'learning rate (default: sgd 0.05, adam/rmsprop 1e-3)', num)
-    .option('--momentum <x>', 'SGD momentum', num, 0.9)
-    .option('--seed <n>', 'seed for initialisation and data order', (v) => Number(v), 1)
+    .option('--steps <n>', 'timed training steps, 1 to 1000000', positiveCount, 5)
+    .option('--warmup <n>', 'untimed steps first (the first compiles the plan), 0 to 1000000', integerIn(0, 1_000_000), 1)
+    .option('--batch <n>', 'batch size, 1 to 1000000', positiveCount, 128)
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adam', 'rmsprop']).default('sgd'))
+    .option('--lr <x>', 'learning rate in (0, 10] (default: sgd 0.1, adam/rmsprop 1e-3)', learningRate)
+    .option('--momentum <x>', 'SGD momentum in [0, 1)', momentumOption, 0.9)
+    .option('--seed <n>', `seed for initialisation and data order, 0 to ${MAX_SEED}`, seedOption, 1)
     .option('--out <path>', 'trace file to write', 'runs/profile/mnist-mlp.trace.json')
     .option('--json', 'print one JSON object instead of text')
     .action(async (job: string, opts: ProfileCliOptions) => {

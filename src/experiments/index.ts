@@ -8,7 +8,7 @@
 export { paperExperiment, PAPERS, type ExperimentData, type PaperName, type PaperTypes, type PaperExperiment, type AnyExperiment } from './papers.js';
 export type { Experiment, ExperimentReport, ClaimRow, ProgressEvent, ProgressFn } from './experiment.js';
 export { experimentRecord, recordJson, type ExperimentRecord, type RunFacts, type Profile } from './record.js';
-export { applyConfigOverrides, checkConfig, parseConfigJson, type ConfigSchema } from './config-schema.js';
+export { MAX_SEED, applyConfigOverrides, checkConfig, parseConfigJson, type ConfigSchema } from './config-schema.js';
 export { CONFIG_SCHEMAS, configSchemaOf } from './config-schemas.js';
 export { lineChart, type ChartOptions, type Series } from './plot.js';
 export type { DatasetName } from './gce/data.js';
