@@ -59,6 +59,30 @@ export function decodeCheckpoint(bytes: Uint8Array, name: string): LoadedCheckpo
   return decodeSafetensors(bytes, `checkpoint '${name}'`);
 }
 
+/** Bit masks of the all-ones exponent (Inf or NaN) of the 16- and 8-bit float formats. */
+const NON_FINITE_BITS: Partial<Record<SafeDType, number>> = { F16: 0x7c00, F8_E5M2: 0x7c };
+
+/** Where `array` holds its first NaN or ±Inf, or -1 when every value is finite (integer dtypes always are). */
+export function firstNonFinite({ dtype, data }: SafeArray): number {
+  if (dtype === 'F32') return (data as Float32Array).findIndex((v) => !Number.isFinite(v));
+  const mask = NON_FINITE_BITS[dtype];
+  return mask === undefined ? -1 : data.findIndex((bits) => (bits & mask) === mask);
+}
+
+/**
+ * Fails naming the first tensor of `loaded` that holds a NaN or ±Inf: training would go on from
+ * weights like that silently as garbage (restoreInto itself copies any bits). `what` starts the message.
+ */
+export function requireFinite(loaded: LoadedCheckpoint, what: string): void {
+  for (const [key, a] of Object.entries(loaded.arrays)) {
+    const at = firstNonFinite(a);
+    if (at >= 0) {
+      const value = a.dtype === 'F32' ? String(a.data[at]) : 'NaN or Inf';
+      fail(`${what}: tensor '${key}' holds ${value} at element ${at}; the run that saved it had diverged or the file is damaged. Resume from an earlier checkpoint or start fresh`);
+    }
+  }
+}
+
 export interface RestoreOptions {
   /** Accept checkpoint entries that `tensors` does not name (e.g. load weights without optimizer state). */
   allowExtra?: boolean;

@@ -10,7 +10,8 @@ import { runtime } from '../graph/runtime.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fmt } from '../tensor/shape.js';
-import { decodeCheckpoint, encodeCheckpoint, restoreInto, type CheckpointStore } from './checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, requireFinite, restoreInto, type CheckpointStore, type LoadedCheckpoint } from './checkpoint.js';
+import { CheckpointMetadata } from './checkpoint-metadata.js';
 import type { Module } from './module.js';
 
 /** Training produced a non-finite loss; experiments catch it to record a diverged run. */
@@ -30,6 +31,13 @@ export interface FitOptions {
   checkpoint?: CheckpointStore;
   /** Continue from the checkpoint if it exists. */
   resume?: boolean;
+  /**
+   * The learning rate to train at. Left out, the optimizer's own is used, and after resuming the
+   * checkpoint's; given, it also replaces the checkpoint's (FitResult.resumedFrom.lr keeps that).
+   */
+  lr?: number;
+  /** Called once the checkpoint is restored, before the first step. */
+  onResume?(from: ResumedFrom): void;
   /** Abort to stop after the current step; a checkpoint is written first. */
   signal?: AbortSignal;
   onStep?(info: StepInfo): void;
@@ -58,12 +66,26 @@ export interface FitResult {
   /** Per-step training losses, in order (resumed runs start where the checkpoint left off). */
   losses: number[];
   interrupted: boolean;
-  resumedFrom: { epoch: number; batch: number } | null;
+  resumedFrom: ResumedFrom | null;
 }
 
 interface Position {
   epoch: number;
   batch: number;
+}
+
+export interface ResumedFrom extends Position {
+  /** The learning rate the checkpoint was saved with. */
+  lr: number;
+}
+
+const FORMAT = 'gradwgsl-classifier-1';
+
+/** A checkpoint read and checked, not yet written into the model. */
+interface SavedRun {
+  loaded: LoadedCheckpoint;
+  position: Position;
+  planStep: number;
 }
 
 export class ClassifierTrainer {
@@ -77,6 +99,16 @@ export class ClassifierTrainer {
 
   private checkData(ds: Dataset, what: string): void {
     if (ds.n < 1) fail(`${what}: the data set is empty`);
+    if (!Number.isInteger(ds.classes) || ds.classes < 2) fail(`${what}: the data set declares ${ds.classes} classes; a classifier needs an integer >= 2`);
+    // The loss kernels index the logits by label: one out of range would read another example's.
+    const bad = ds.y.findIndex((label) => label >= ds.classes);
+    if (bad >= 0) fail(`${what}: label ${ds.y[bad]} of example ${bad} is not a class index in [0, ${ds.classes}) (the data set declares ${ds.classes} classes); fix the labels or the class count`);
+  }
+
+  /** The model must give one logit per class of the data. */
+  private checkLogits(logits: Tensor, ds: Dataset, what: string): void {
+    const width = logits.shape.at(-1);
+    if (width !== ds.classes) fail(`${what}: the model gives ${width} logits per example but the data set has ${ds.classes} classes; build the model's last layer with ${ds.classes} outputs`);
   }
 
   private async trainStep(ds: Dataset, batchSize: number): Promise<CompiledStep> {
@@ -87,6 +119,7 @@ export class ClassifierTrainer {
       { x: { shape: [batchSize, ...ds.shape] }, y: { shape: [batchSize], dtype: 'u32' } },
       ({ x, y }) => {
         const logits = this.model.forward(x!);
+        this.checkLogits(logits, ds, 'train');
         const loss = softmaxCrossEntropy(logits, y!);
         loss.backward();
         this.optimizer.step();
@@ -104,6 +137,7 @@ export class ClassifierTrainer {
         { x: { shape: [batchSize, ...ds.shape] }, y: { shape: [batchSize], dtype: 'u32' } },
         ({ x, y }) => {
           const logits = this.model.forward(x!);
+          this.checkLogits(logits, ds, 'evaluate');
           return { loss: softmaxCrossEntropy(logits, y!, 'sum'), correct: countCorrect(logits, y!) };
         },
       );
@@ -136,7 +170,7 @@ export class ClassifierTrainer {
     const bytes = await encodeCheckpoint({
       tensors: this.checkpointTensors(),
       metadata: {
-        format: 'gradwgsl-classifier-1',
+        format: FORMAT,
         position: JSON.stringify(pos),
         seed: String(options.seed),
         batchSize: String(options.batchSize),
@@ -147,41 +181,59 @@ export class ClassifierTrainer {
     await store.save(bytes);
   }
 
-  private async restore(store: CheckpointStore, options: FitOptions): Promise<Position> {
+  /** Reads the checkpoint and checks every metadata field and value before anything is compiled or written. */
+  private async readCheckpoint(store: CheckpointStore, options: FitOptions, perEpoch: number): Promise<SavedRun> {
     const loaded = decodeCheckpoint(await store.load(), store.name);
-    const meta = loaded.metadata;
-    if (meta.format !== 'gradwgsl-classifier-1') fail(`resume: '${store.name}' is not a gradwgsl classifier checkpoint`);
-    for (const key of ['seed', 'batchSize'] as const) {
-      if (meta[key] !== String(options[key])) {
-        fail(`resume: '${store.name}' was written with --${key === 'batchSize' ? 'batch' : key} ${meta[key]}, this run uses ${options[key]}; use the same value or start fresh`);
-      }
+    const meta = new CheckpointMetadata(loaded.metadata, store.name);
+    if (meta.text('format') !== FORMAT) fail(`resume: checkpoint '${store.name}' is not a gradwgsl classifier checkpoint (format ${JSON.stringify(meta.text('format'))}, expected '${FORMAT}')`);
+    for (const [key, option] of [['seed', '--seed'], ['batchSize', '--batch']] as const) {
+      const saved = meta.integer(key, 0);
+      if (saved !== options[key]) fail(`resume: checkpoint '${store.name}' was written with ${option} ${saved}, this run uses ${options[key]}; use the same value or start fresh`);
     }
+    const position = meta.position(perEpoch);
+    const planStep = meta.integer('planStep', 0);
+    meta.integer('rngStreams', 0);
+    requireFinite(loaded, `resume: checkpoint '${store.name}'`);
+    return { loaded, position, planStep };
+  }
+
+  private async restore(saved: SavedRun, store: CheckpointStore): Promise<void> {
+    const { loaded } = saved;
     restoreInto(prefixed('model.', this.model.stateDict()), loaded, { allowExtra: true });
     const optim: OptimizerState = {};
     for (const [k, a] of Object.entries(loaded.arrays)) {
       if (k.startsWith('optim.')) optim[k.slice(6)] = a.data as Float32Array | Uint32Array;
     }
     await this.optimizer.loadState(optim);
-    this.step!.stepCount = Number(meta.planStep);
-    return JSON.parse(meta.position!) as Position;
+    if (!(Number.isFinite(this.optimizer.lr) && this.optimizer.lr >= 0)) {
+      fail(`resume: checkpoint '${store.name}': tensor 'optim.hyper' holds the learning rate ${this.optimizer.lr}; the file is damaged. Start fresh`);
+    }
+    this.step!.stepCount = saved.planStep;
   }
 
   async fit(train: Dataset, test: Dataset, options: FitOptions): Promise<FitResult> {
     this.checkData(train, 'train');
     this.checkData(test, 'test');
     if (!Number.isInteger(options.epochs) || options.epochs < 1) fail(`train: epochs = ${options.epochs} must be a positive integer`);
+    if (!Number.isInteger(options.batchSize) || options.batchSize < 1) fail(`train: batchSize = ${options.batchSize} must be a positive integer`);
     if (test.shape.join() !== train.shape.join()) fail(`train: test examples ${fmt(test.shape)} differ from training examples ${fmt(train.shape)}`);
-    const step = await this.trainStep(train, options.batchSize);
+    if (options.lr !== undefined && !(Number.isFinite(options.lr) && options.lr >= 0)) fail(`train: lr = ${options.lr} must be a finite number >= 0`);
     const perEpoch = Math.floor(train.n / options.batchSize);
-    let pos: Position = { epoch: 0, batch: 0 };
-    let resumedFrom: Position | null = null;
+    let saved: SavedRun | null = null;
     if (options.resume) {
       if (!options.checkpoint) fail('resume: no checkpoint given; pass the one to continue from as `checkpoint` (a file: checkpointFile(path))');
-      if (await options.checkpoint.exists()) {
-        pos = await this.restore(options.checkpoint, options);
-        resumedFrom = { ...pos };
-      }
+      if (await options.checkpoint.exists()) saved = await this.readCheckpoint(options.checkpoint, options, perEpoch);
     }
+    const step = await this.trainStep(train, options.batchSize);
+    let pos: Position = { epoch: 0, batch: 0 };
+    let resumedFrom: ResumedFrom | null = null;
+    if (saved) {
+      await this.restore(saved, options.checkpoint!);
+      pos = { ...saved.position };
+      resumedFrom = { ...pos, lr: this.optimizer.lr };
+    }
+    if (options.lr !== undefined) this.optimizer.lr = options.lr;
+    if (resumedFrom) options.onResume?.(resumedFrom);
     const result: FitResult = { epochs: [], losses: [], interrupted: false, resumedFrom };
     for (; pos.epoch < options.epochs; pos = { epoch: pos.epoch + 1, batch: 0 }) {
       const started = performance.now();

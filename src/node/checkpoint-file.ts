@@ -1,14 +1,26 @@
 // Checkpoint files (Node only: the CLI, tests, scripts): a checkpoint's bytes (checkpoint.ts) in
 // one .safetensors file. A save never leaves a half-written file under the checkpoint's name: it
-// writes a temporary file beside it, syncs it, then renames.
-import { access, open, readFile, rename, unlink } from 'node:fs/promises';
+// writes a temporary file beside it, syncs it, then renames. A process killed mid-save leaves its
+// temporary file behind; the next save or load of that checkpoint removes it.
+import { access, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { GradwgslError, fail } from '../device/errors.js';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointContents, type CheckpointStore, type LoadedCheckpoint } from '../nn/checkpoint.js';
 
 /** The checkpoint file at `path`, as the store a trainer writes and resumes from (FitOptions.checkpoint). */
 export function checkpointFile(path: string): CheckpointStore {
-  return { name: path, exists: () => fileExists(path), load: () => readCheckpointFile(path), save: (bytes) => writeAtomically(path, bytes) };
+  return {
+    name: path,
+    exists: () => fileExists(path),
+    load: async () => {
+      await removeOrphanedTemps(path);
+      return readCheckpointFile(path);
+    },
+    save: async (bytes) => {
+      await removeOrphanedTemps(path);
+      await writeAtomically(path, bytes);
+    },
+  };
 }
 
 /** Reads every tensor back from the GPU and writes them, with the metadata, to `path` atomically. */
@@ -39,10 +51,37 @@ function readCheckpointFile(path: string): Promise<Uint8Array> {
 
 let tempCounter = 0;
 
+/** The temporary file a save of `path` writes first: `.<name>.<pid>-<n>.tmp` beside it. */
+function tempName(path: string): string {
+  return join(dirname(resolve(path)), `.${basename(path)}.${process.pid}-${tempCounter++}.tmp`);
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // it runs, under another user
+  }
+}
+
+/** Deletes the temporary files of `path` whose writing process has ended (interrupted saves). */
+export async function removeOrphanedTemps(path: string): Promise<string[]> {
+  const folder = dirname(resolve(path));
+  const prefix = `.${basename(path)}.`;
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const orphans = names.filter((name) => {
+    const m = name.startsWith(prefix) ? /^(\d+)-\d+\.tmp$/.exec(name.slice(prefix.length)) : null;
+    return m !== null && Number(m[1]) !== process.pid && !processRuns(Number(m[1]));
+  });
+  await Promise.all(orphans.map((name) => unlink(join(folder, name)).catch(() => undefined)));
+  return orphans.map((name) => join(folder, name));
+}
+
 /** Temp file in the target's folder (so rename is atomic), fsync, rename over the target, fsync the folder. */
 async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
   const folder = dirname(resolve(path));
-  const temp = join(folder, `.${basename(path)}.${process.pid}-${tempCounter++}.tmp`);
+  const temp = tempName(path);
   try {
     const file = await open(temp, 'wx');
     try {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runtime } from '../../src/graph/runtime.js';
-import { encodeCheckpoint, restoreInto } from '../../src/nn/checkpoint.js';
+import { encodeCheckpoint, firstNonFinite, requireFinite, restoreInto } from '../../src/nn/checkpoint.js';
 import { checkpointFile, loadCheckpoint, saveCheckpoint } from '../../src/node/checkpoint-file.js';
 import { tensor } from '../../src/tensor/create.js';
 import type { DType } from '../../src/tensor/dtype.js';
@@ -144,5 +144,35 @@ describe('checkpoints', () => {
     const gone = tensor(randomArray(3, 1), [3]);
     gone.dispose();
     await expect(saveCheckpoint(join(dir, 'gone.safetensors'), { tensors: { gone } })).rejects.toThrow(/checkpoint tensor 'gone'.*disposed/);
+  });
+
+  it('the next save or load of a checkpoint removes the temp files of saves whose process died', async () => {
+    const path = join(dir, 'orphans.safetensors');
+    const store = checkpointFile(path);
+    await store.save(await encodeCheckpoint({ tensors: model(9) }));
+    // A pid no process can have (Linux hands out at most 2^22) and one that is running (our parent).
+    const deadPid = 2 ** 22 + 1;
+    const orphan = (pid: number) => join(dir, `.orphans.safetensors.${pid}-0.tmp`);
+    await writeFile(orphan(deadPid), 'half a checkpoint');
+    await writeFile(orphan(process.ppid), 'a save in progress');
+    await writeFile(join(dir, `.other.safetensors.${deadPid}-0.tmp`), 'another checkpoint\'s');
+    await store.load();
+    const left = await readdir(dir);
+    expect(left).not.toContain(`.orphans.safetensors.${deadPid}-0.tmp`);
+    expect(left).toContain(`.orphans.safetensors.${process.ppid}-0.tmp`);
+    expect(left).toContain(`.other.safetensors.${deadPid}-0.tmp`);
+    await writeFile(orphan(deadPid), 'half a checkpoint');
+    await store.save(await encodeCheckpoint({ tensors: model(9) }));
+    expect(await readdir(dir)).not.toContain(`.orphans.safetensors.${deadPid}-0.tmp`);
+  });
+
+  it('finds NaN and Inf in f32, f16 and FP8 tensors, and names the tensor', () => {
+    expect(firstNonFinite({ dtype: 'F32', shape: [3], data: Float32Array.of(1, -2, 3) })).toBe(-1);
+    expect(firstNonFinite({ dtype: 'F32', shape: [3], data: Float32Array.of(1, NaN, Infinity) })).toBe(1);
+    expect(firstNonFinite({ dtype: 'F16', shape: [3], data: Uint16Array.of(0x3c00, 0x7bff, 0xfc00) })).toBe(2); // 1, 65504, -Inf
+    expect(firstNonFinite({ dtype: 'F8_E5M2', shape: [2], data: Uint8Array.of(0x7b, 0x7d) })).toBe(1); // 57344, NaN
+    expect(firstNonFinite({ dtype: 'U32', shape: [1], data: Uint32Array.of(0xffffffff) })).toBe(-1);
+    const loaded = { metadata: {}, arrays: { 'ok': { dtype: 'F32' as const, shape: [1], data: Float32Array.of(0) }, 'model.0.weight': { dtype: 'F32' as const, shape: [2], data: Float32Array.of(0, -Infinity) } } };
+    expect(() => requireFinite(loaded, "resume: checkpoint 'x'")).toThrow("resume: checkpoint 'x': tensor 'model.0.weight' holds -Infinity at element 1");
   });
 });
