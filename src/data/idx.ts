@@ -60,3 +60,6 @@ export const IDX_FILES = {
   testImages: 't10k-images-idx3-ubyte',
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
+
+/** MNIST and Fashion-MNIST, the data sets stored this way, both have 10 classes. */
+export const IDX_CLASSES = 10;

@@ -91,6 +91,7 @@ describe('IDX folders (MNIST / Fashion-MNIST format)', () => {
     ['a truncated header', { testLabels: Uint8Array.of(0, 0, 8, 3, 0, 0) }, /truncated IDX header: 3 dimensions need 16 header bytes, the file has 6/],
     ['a file shorter than the magic number', { testLabels: Uint8Array.of(0, 0) }, /2 bytes is too short for an IDX file/],
     ['an unsupported element type', { testImages: idx([3, 5, 3], test.images, 0x0d) }, /IDX element type 0x0d \(f32\) is not supported/],
+    ['a stray label outside the 10 classes (not an 11th class)', { trainLabels: idx([7], Uint8Array.from([3, 0, 9, 255, 2, 8, 4])) }, /IDX train set in .*: label 255 of example 3 is not a class index in \[0, 10\)/],
     ['label and image counts that differ', { trainLabels: idx([6], train.labels.subarray(0, 6)) }, /IDX train set in .*: 7 images but 6 labels; the two files come from different downloads/],
     ['swapped images and labels', { testImages: idx([3], test.labels), testLabels: idx([3, 5, 3], test.images) }, /the images file has dims \[3\]; expected \[count, rows, cols\]\. Are the images and labels files swapped\?/],
   ];
