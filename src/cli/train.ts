@@ -82,7 +82,7 @@ export async function trainMnistMlp(opts: TrainCliOptions) {
       device: rt.gpu.adapter,
       // The learning rate the run used: --lr, else the checkpoint's when resuming, else the default.
       config: { ...opts, lr: opts.lr ?? rounded(optimizer.lr) },
-      resumedFrom: result.resumedFrom,
+      resumedFrom: result.resumedFrom && { ...result.resumedFrom, lr: rounded(result.resumedFrom.lr) },
       interrupted: result.interrupted,
       epochs: result.epochs,
       testAccuracy: last?.testAccuracy ?? null,
