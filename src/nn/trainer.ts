@@ -192,6 +192,7 @@ export class ClassifierTrainer {
     }
     const position = meta.position(perEpoch);
     const planStep = meta.integer('planStep', 0);
+    // Not restored (the classifier draws no random numbers), but a damaged value means a damaged file.
     meta.integer('rngStreams', 0);
     requireFinite(loaded, `resume: checkpoint '${store.name}'`);
     return { loaded, position, planStep };
@@ -204,7 +205,9 @@ export class ClassifierTrainer {
     for (const [k, a] of Object.entries(loaded.arrays)) {
       if (k.startsWith('optim.')) optim[k.slice(6)] = a.data as Float32Array | Uint32Array;
     }
-    await this.optimizer.loadState(optim);
+    await this.optimizer.loadState(optim).catch((e: unknown) => {
+      throw e instanceof GradwgslError ? new GradwgslError(`resume: checkpoint '${store.name}' does not hold this optimizer's state (${e.message}); resume with the optimizer it was saved with, or start fresh`) : e;
+    });
     if (!(Number.isFinite(this.optimizer.lr) && this.optimizer.lr >= 0)) {
       fail(`resume: checkpoint '${store.name}': tensor 'optim.hyper' holds the learning rate ${this.optimizer.lr}; the file is damaged. Start fresh`);
     }

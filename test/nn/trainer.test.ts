@@ -185,6 +185,17 @@ describe('resuming', () => {
     });
   }
 
+  it('refuses to resume an Adam checkpoint with another optimizer, saying so', async () => {
+    const model = mnistMlp(5, 32);
+    const trainer = new ClassifierTrainer(model, new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }));
+    const path = damaged('sgd.safetensors', () => {});
+    await expect(trainer.fit(data.train, data.test, { epochs: 1, batchSize: B, seed: 9, checkpoint: checkpointFile(path), resume: true })).rejects.toThrow(
+      `resume: checkpoint '${path}' does not hold this optimizer's state (SGD.loadState: unknown entry '0.exp_avg'`,
+    );
+    trainer.dispose();
+    model.dispose();
+  });
+
   it('refuses labels outside the declared classes, and a model whose logits do not match them', async () => {
     const y = Uint32Array.from(data.train.y);
     y[3] = 255;
