@@ -14,7 +14,7 @@ let dir: string;
 let regularFile: string;
 
 beforeAll(() => {
-  const built = spawnSync(process.execPath, ['scripts/build.mjs'], { encoding: 'utf8' });
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', '--no-types'], { encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`build failed: ${built.stderr}`);
   dir = mkdtempSync(join(tmpdir(), 'gradwgsl-bad-input-'));
   regularFile = join(dir, 'a-file.txt');
@@ -85,7 +85,7 @@ describe('reproduce --config', () => {
   });
 
   it('refuses an unknown experiment, and --out under a regular file, before running anything', () => {
-    expectRefusal(cli('reproduce', 'fp9'), "unknown experiment 'fp9'; available: ctld, fp8");
+    expectRefusal(cli('reproduce', 'fp9'), "unknown experiment 'fp9'; available: fp8, kbfgs");
     expectRefusal(cli('reproduce', 'fp8', '--quick', '--out', join(regularFile, 'runs')), `--out ${join(regularFile, 'runs', 'fp8')}: cannot create or write that folder (a part of that path is a file, not a folder)`);
   });
 
