@@ -66,7 +66,7 @@ function processRuns(pid: number): boolean {
 }
 
 /** Deletes the temporary files of `path` whose writing process has ended (interrupted saves). */
-export async function removeOrphanedTemps(path: string): Promise<string[]> {
+async function removeOrphanedTemps(path: string): Promise<void> {
   const folder = dirname(resolve(path));
   const prefix = `.${basename(path)}.`;
   const names = await readdir(folder).catch(() => [] as string[]);
@@ -75,7 +75,6 @@ export async function removeOrphanedTemps(path: string): Promise<string[]> {
     return m !== null && Number(m[1]) !== process.pid && !processRuns(Number(m[1]));
   });
   await Promise.all(orphans.map((name) => unlink(join(folder, name)).catch(() => undefined)));
-  return orphans.map((name) => join(folder, name));
 }
 
 /** Temp file in the target's folder (so rename is atomic), fsync, rename over the target, fsync the folder. */
