@@ -1,8 +1,8 @@
 // Trains a classifier with a compiled step (forward, backward and optimizer update in one
 // command buffer), evaluates with a compiled forward pass, and checkpoints so an interrupted
 // run resumes with exactly the losses an uninterrupted one would have had.
-import { batches, type Dataset } from '../data/batches.js';
-import { GradwgslError, fail } from '../device/errors.js';
+import { batches, type Batch, type Dataset } from '../data/batches.js';
+import { GradwgslError, NonFiniteError, fail } from '../device/errors.js';
 import { compile, type CompiledStep } from '../graph/compile.js';
 import { countCorrect } from '../kernels/loss/argmax.js';
 import { softmaxCrossEntropy } from '../kernels/loss/cross-entropy.js';
@@ -14,11 +14,17 @@ import { decodeCheckpoint, encodeCheckpoint, requireFinite, restoreInto, type Ch
 import { CheckpointMetadata } from './checkpoint-metadata.js';
 import type { Module } from './module.js';
 
-/** Training produced a non-finite loss; experiments catch it to record a diverged run. */
+/**
+ * Training produced a non-finite loss or parameter update (the GPU's NaN/Inf guard, read with the
+ * step's outputs); experiments catch it to record a diverged run.
+ */
 export class DivergedError extends GradwgslError {
   override name = 'DivergedError';
-  constructor(readonly loss: number, readonly epoch: number, readonly step: number) {
-    super(`train: the loss became ${loss} at epoch ${epoch}, step ${step}; lower the learning rate`);
+  constructor(readonly loss: number, readonly epoch: number, readonly step: number, detail?: string) {
+    super(
+      `train: ${detail ?? `the loss became ${loss}`} at epoch ${epoch}, step ${step}; ` +
+        'lower the learning rate, then restart or resume from the last checkpoint (it holds the weights before the failure)',
+    );
   }
 }
 
@@ -246,7 +252,7 @@ export class ClassifierTrainer {
       let index = 0;
       for (const b of batches(train, { batchSize: options.batchSize, seed: options.seed, epoch: pos.epoch, dropLast: true })) {
         if (index++ < pos.batch) continue; // already trained before the interruption
-        const out = await step.run({ x: b.x, y: b.y }, { read: ['loss', 'correct'] });
+        const out = await this.guardedRun(step, b, pos.epoch + 1, index);
         const loss = out.loss![0]!;
         if (!Number.isFinite(loss)) throw new DivergedError(loss, pos.epoch + 1, index);
         result.losses.push(loss);
@@ -274,6 +280,25 @@ export class ClassifierTrainer {
       if (options.checkpoint) await this.save(options.checkpoint, { epoch: pos.epoch + 1, batch: 0 }, options);
     }
     return result;
+  }
+
+  /**
+   * One training step with the runtime's NaN/Inf guard on: the update kernels flag a non-finite
+   * loss or parameter in the buffer read back with the loss (no extra submit), and the run stops
+   * there instead of training on from poisoned weights.
+   */
+  private async guardedRun(step: CompiledStep, b: Batch, epoch: number, index: number) {
+    const rt = runtime();
+    const was = rt.checkFinite;
+    rt.checkFinite = true;
+    try {
+      return await step.run({ x: b.x, y: b.y }, { read: ['loss', 'correct'] });
+    } catch (e) {
+      if (e instanceof NonFiniteError) throw new DivergedError(NaN, epoch, index, e.message);
+      throw e;
+    } finally {
+      rt.checkFinite = was;
+    }
   }
 
   dispose(): void {

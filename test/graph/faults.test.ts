@@ -9,7 +9,7 @@ import { runtime } from '../../src/graph/runtime.js';
 import { matmul } from '../../src/kernels/gemm/matmul.js';
 import { softmaxCrossEntropy } from '../../src/kernels/loss/cross-entropy.js';
 import { mnistMlp } from '../../src/nn/models.js';
-import { ClassifierTrainer } from '../../src/nn/trainer.js';
+import { ClassifierTrainer, DivergedError } from '../../src/nn/trainer.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { tensor } from '../../src/tensor/create.js';
 import { gpu, randomArray } from '../setup.js';
@@ -71,14 +71,16 @@ describe('label faults', () => {
     step.dispose();
   });
 
-  it('ClassifierTrainer.fit stops with LabelRangeError, not DivergedError, when labels exceed the model outputs', async () => {
+  it('ClassifierTrainer.fit refuses labels beyond the model outputs before it trains (the GPU check is the last line)', async () => {
     const n = 64;
     const labels = Uint32Array.from({ length: n }, (_, i) => i % 11); // 11 classes for a 10-output model
     const data = makeDataset(randomArray(n * 784, 5, 0, 1), labels, [1, 28, 28], 11, 'eleven classes');
     const model = mnistMlp(1, 16);
+    const before = await Promise.all(model.parameters().map((p) => p.data()));
     const trainer = new ClassifierTrainer(model, new SGD(model.parameters(), { lr: 0.1 }));
-    await expect(trainer.fit(data, data, { epochs: 1, batchSize: 32, seed: 1 })).rejects.toThrow(LabelRangeError);
-    for (const p of model.parameters()) expect((await p.data()).every(Number.isFinite)).toBe(true);
+    await expect(trainer.fit(data, data, { epochs: 1, batchSize: 32, seed: 1 })).rejects.toThrow(/10 logits per example but the data set has 11 classes/);
+    const after = await Promise.all(model.parameters().map((p) => p.data()));
+    expect(after.map((a) => [...a])).toEqual(before.map((b) => [...b]));
     trainer.dispose();
   });
 });
@@ -119,5 +121,18 @@ describe('non-finite faults (checkFinite)', () => {
     step.dispose();
     const eager = softmaxCrossEntropy(tensor(x, [B, C]), tensor(new Uint32Array(B), [B], 'u32'), 'sum');
     await expect(eager.data()).rejects.toThrow(NonFiniteError);
+  });
+
+  it('ClassifierTrainer.fit turns the guard on: an update to infinity stops the run at that step with DivergedError naming it', async () => {
+    // Inputs of 3e38 keep the first loss finite while SGD at lr 10 overflows the first layer.
+    const n = 32;
+    const data = makeDataset(new Float32Array(n * 784).fill(3e38), Uint32Array.from({ length: n }, (_, i) => i % 10), [1, 28, 28], 10, 'huge pixels');
+    const model = mnistMlp(1, 16);
+    const trainer = new ClassifierTrainer(model, new SGD(model.parameters(), { lr: 10 }));
+    const err = await trainer.fit(data, data, { epochs: 1, batchSize: 16, seed: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DivergedError);
+    expect(String(err)).toMatch(/NaN or infinit.* at epoch 1, step 1; lower the learning rate/);
+    expect(runtime().checkFinite).toBe(false); // restored after the run
+    trainer.dispose();
   });
 });
