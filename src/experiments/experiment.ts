@@ -19,7 +19,7 @@ export interface ClaimRow {
   /** What we measured, with the numbers. */
   ours: string;
   /** Whether our measurement meets the spec's bar for the claim (verdict.ts). */
-  verdict: Verdict | 'partial' | 'n/a';
+  verdict: Verdict;
 }
 
 export interface ExperimentReport {
