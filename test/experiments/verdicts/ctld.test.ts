@@ -1,7 +1,7 @@
 // CTLD's verdicts on made-up results: each one passes, fails and is "not measured" when the
 // numbers it needs are absent (spec §10 B bars).
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type CtldResult } from '../../../src/experiments/ctld/experiment.js';
+import { QUICK_CONFIG, type CtldResult } from '../../../src/experiments/ctld/experiment.js';
 import type { Method, MethodRun, Phase1Report } from '../../../src/experiments/ctld/train.js';
 import { accuracyVerdict, slowAlphaVerdict, switchVerdict, temperatureVerdict } from '../../../src/experiments/ctld/verdicts.js';
 
@@ -13,7 +13,8 @@ function run(method: Method, seed: number, finalTest: number, p1: Phase1Report |
   return { method, seed, epochs: [], finalTest, phase1: p1, seconds: 1 };
 }
 
-const result = (runs: MethodRun[]): CtldResult => ({ config: DEFAULT_CONFIG, runs });
+// The quick profile's config: its looser margins of old (1.0 points, 15%) must not apply.
+const result = (runs: MethodRun[]): CtldResult => ({ config: QUICK_CONFIG, runs });
 
 /** Accuracies in points for SGD-m, Adam and CTLD over two seeds (same on both). */
 const accuracies = (sgdm: number, adam: number, ctld: number) =>
@@ -46,7 +47,7 @@ describe('CTLD verdicts', () => {
   });
 
   it('(iv) switch: |α| <= δ1 or cap-triggered, never after the cap', () => {
-    const cap = DEFAULT_CONFIG.train.switchCapSteps;
+    const cap = QUICK_CONFIG.train.switchCapSteps;
     const sw = (...p: Phase1Report[]) => result(p.map((x, i) => run('ctld', i + 1, 0.9, x)));
     expect(switchVerdict(sw(phase1(0.5, 0.15), phase1(0.5, 0.9, true, cap))).verdict).toBe('supported');
     expect(switchVerdict(sw(phase1(0.5, 0.15), phase1(0.5, 0.5, false))).verdict).toBe('not supported'); // warm, no cap
