@@ -2,7 +2,7 @@
 // "mean of 3 seeds" — here the mean of the seeds that ran): pure functions of the run's numbers.
 import { meanOrNull, verdictOf, type Judged } from '../verdict.js';
 import type { CtldResult } from './experiment.js';
-import type { Method, MethodRun, Phase1Report } from './train.js';
+import { DELTA1, type Method, type MethodRun, type Phase1Report } from './train.js';
 
 export const SPEC_BARS = {
   /** (i) acc(CTLD) >= acc(SGD-m) − 0.3 points; the mission's claim names Adam too, held to the same bar. */
@@ -11,8 +11,8 @@ export const SPEC_BARS = {
   notColdRange: [0.2, 0.8] as const,
   /** (iii) the same with η_α / 10 stays below this. */
   slowAlphaMax: 0.05,
-  /** (iv) the switch happens with |α| <= δ1 (spec §2 default) or is flagged as cap-triggered. */
-  delta1: 0.2,
+  /** (iv) the switch happens with |α| <= δ1 (spec §2 default, which training uses) or is flagged as cap-triggered. */
+  delta1: DELTA1,
 } as const;
 
 const runsOf = (result: CtldResult, m: Method): MethodRun[] => result.runs.filter((r) => r.method === m);
