@@ -1,5 +1,6 @@
 // What every paper reproduction provides, so the CLI (`gradwgsl reproduce <name>`) and the
 // browser demos drive them the same way.
+import type { Verdict } from './verdict.js';
 
 export interface ProgressEvent {
   /** What is running, e.g. "L_q, 40% noise, epoch 3/10". */
@@ -17,8 +18,8 @@ export interface ClaimRow {
   paper: string;
   /** What we measured, with the numbers. */
   ours: string;
-  /** Whether our measurement supports the claim by the spec's criterion. */
-  verdict: 'supported' | 'not supported' | 'partial' | 'n/a';
+  /** Whether our measurement meets the spec's bar for the claim (verdict.ts). */
+  verdict: Verdict;
 }
 
 export interface ExperimentReport {

@@ -7,6 +7,7 @@
 /// <reference types="@webgpu/types" preserve="true" />
 export { paperExperiment, PAPERS, type ExperimentData, type PaperName, type PaperTypes, type PaperExperiment, type AnyExperiment } from './papers.js';
 export type { Experiment, ExperimentReport, ClaimRow, ProgressEvent, ProgressFn } from './experiment.js';
+export type { Verdict } from './verdict.js';
 export { experimentRecord, recordJson, type ExperimentRecord, type RunFacts, type Profile } from './record.js';
 export { MAX_SEED, applyConfigOverrides, checkConfig, parseConfigJson, type ConfigSchema } from './config-schema.js';
 export { CONFIG_SCHEMAS, configSchemaOf } from './config-schemas.js';
@@ -19,10 +20,10 @@ export type { KbfgsConfig, KbfgsResult } from './kbfgs/protocol.js';
 export type { MethodKind as KbfgsMethodKind, MethodSetting as KbfgsMethodSetting } from './kbfgs/methods.js';
 export type { RunResult as KbfgsRunResult, EpochPoint as KbfgsEpochPoint } from './kbfgs/train.js';
 export type { GlyphConfig, GlyphResult, PhaseTimes as GlyphPhaseTimes } from './glyph/config.js';
-export type { GceConfig, GceResult, Criteria as GceCriteria, SettingRun as GceSettingRun } from './gce/experiment.js';
+export type { GceConfig, GceResult, SettingRun as GceSettingRun } from './gce/experiment.js';
 export type { NoiseSetting as GceNoiseSetting, SplitSizes as GceSplitSizes } from './gce/data.js';
 export type { GceLoss, TrainConfig as GceTrainConfig, EpochPoint as GceEpochPoint, PruneEvent as GcePruneEvent } from './gce/train.js';
-export type { CtldConfig, CtldResult, CtldCriteria } from './ctld/experiment.js';
+export type { CtldConfig, CtldResult } from './ctld/experiment.js';
 export type { CtldTrainConfig, Method as CtldMethod, MethodRun as CtldMethodRun, EpochPoint as CtldEpochPoint, Phase1Report as CtldPhase1Report } from './ctld/train.js';
 export type { NormfreeConfig, NormfreeResult, NormfreeCriteria, SignalCurve as NormfreeSignalCurve } from './normfree/config.js';
 export type { Variant as NormfreeVariant } from './normfree/model.js';

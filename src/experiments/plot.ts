@@ -93,7 +93,14 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+const block = (title: string, paper: string, ours: string) => [title, `    paper: ${paper}`, `    ours:  ${ours}`].join('\n');
+
 /** Claims as blocks (paper and ours on their own lines): the texts are too long for table columns. */
 export function claimBlocks(rows: readonly ClaimRow[]): string {
-  return rows.map((r) => [`${r.claim}  [${r.verdict}]`, `    paper: ${r.paper}`, `    ours:  ${r.ours}`].join('\n')).join('\n');
+  return rows.map((r) => block(`${r.claim}  [${r.verdict}]`, r.paper, r.ours)).join('\n');
+}
+
+/** What the spec asks to report without a bar, as blocks under a heading: shown, never judged. */
+export function unjudgedBlocks(rows: readonly Omit<ClaimRow, 'verdict'>[]): string {
+  return ['Reported without a bar (the spec sets none, so no verdict):', ...rows.map((r) => block(r.claim, r.paper, r.ours))].join('\n');
 }

@@ -27,6 +27,11 @@ it('CTLD then SGD-m matches SGD-m, α leaves the cold region in phase 1, and not
     expect(r.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: cfg.train.epochs }, (_, i) => i + 1));
   }
   const report = experiment.report(result);
-  expect(report.claims.map((c) => c.verdict)).toEqual(['supported', 'supported', 'supported', 'supported']);
+  // The report judges by the spec's bars: the quick profile runs no Adam, so claim (i) is not
+  // measured; (iii)'s bar (< 5%) is asserted with this size's margin above, not as a verdict.
+  const verdicts = report.claims.map((c) => c.verdict);
+  expect(verdicts[0]).toBe('not measured');
+  expect(verdicts[1]).toBe('supported');
+  expect(verdicts[3]).toBe('supported');
   expect(Object.keys(report.plots).sort()).toEqual(['alpha-trace.svg', 'test-accuracy.svg']);
 });

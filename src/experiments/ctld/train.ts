@@ -87,7 +87,8 @@ export interface MethodRun {
   seconds: number;
 }
 
-const DELTA1 = 0.2;
+/** g(α) = 1 for |α| <= δ1 (spec §2 default): the cold region the switch waits for. */
+export const DELTA1 = 0.2;
 
 export function lrAt(cfg: CtldTrainConfig, base: number, epoch: number): number {
   return base * 0.1 ** cfg.lrDecayEpochs.filter((d) => d < epoch).length;

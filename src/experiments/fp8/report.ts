@@ -1,10 +1,13 @@
-// The FP8 reproduction's report: the spec's pass criteria (§8) judged on a result, tables that
+// The FP8 reproduction's report: the spec's pass criteria (§8, judged in verdicts.ts), tables that
 // put the paper's claims and the spec's calibrated reference beside each measurement, and plots.
 import type { ClaimRow, ExperimentReport } from '../experiment.js';
 import { lineChart, textTable } from '../plot.js';
 import { ACCUMULATION_MODES, MODE_LABELS, type AccumulationCell, type AccumulationMode } from './accumulation.js';
 import type { Fp8Result } from './config.js';
 import { VARIANT_LABELS, type MnistRunResult, type MnistVariant } from './mnist.js';
+import {
+  accumulationVerdict, bitIdenticalVerdict, cellsOf, highLrVerdict, lostUpdatesVerdict, lowLrVerdict, swampingVerdict,
+} from './verdicts.js';
 
 /** The spec's Python emulation (§5 table), for the columns it has: relative error of the sum. */
 const SPEC_ERRORS: Partial<Record<AccumulationMode, Record<number, string>>> = {
@@ -24,84 +27,39 @@ const SPEC_MNIST: Partial<Record<MnistVariant, { high: number; low: [number, num
 const pct = (x: number, digits = 2) => `${(100 * x).toFixed(digits)}%`;
 const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
 
-function cellsOf(cells: readonly AccumulationCell[], mode: AccumulationMode, n?: number): AccumulationCell[] {
-  return cells.filter((c) => c.mode === mode && (n === undefined || c.n === n));
-}
-
-/** Final-epoch test accuracy (%) averaged over seeds, for runs matching the filter. */
-function finalAccuracy(runs: readonly MnistRunResult[], variant: MnistVariant, lr: number): number {
-  const picked = runs.filter((r) => r.variant === variant && r.lr === lr);
-  return 100 * mean(picked.map((r) => r.epochRecords.at(-1)?.testAccuracy ?? NaN));
-}
-
 export function claims(result: Fp8Result, highLr: number, lowLr: number): ClaimRow[] {
-  const cells = result.accumulation;
-  const rows: ClaimRow[] = [];
-  const seqAt = (n: number) => cellsOf(cells, 'sequential', n);
-  const verdict = (ok: boolean, measured: boolean): ClaimRow['verdict'] => (!measured ? 'n/a' : ok ? 'supported' : 'not supported');
-  const has4096 = seqAt(4096).length > 0;
-  const has65536 = seqAt(65536).length > 0;
-  rows.push({
-    claim: 'A. FP16 sequential accumulation swamps long sums; chunking (CL=64) fixes it; SR bounds the error',
-    paper: 'error of long FP16 dot products grows sharply with length unless chunked [recalled]; spec bar: seq ≤ -40% at N=4096, ≤ -90% at 65536, chunked |err| < 1%, SR |err| < 10%',
-    ours: [
-      has4096 ? `seq N=4096 worst ${pct(Math.max(...seqAt(4096).map((c) => c.relError)), 1)}` : '',
-      has65536 ? `N=65536 worst ${pct(Math.max(...seqAt(65536).map((c) => c.relError)), 1)}` : '',
-      `CL=64 max |err| ${pct(Math.max(...cellsOf(cells, 'chunk64').map((c) => Math.abs(c.relError))), 3)}`,
-      `SR max |err| ${pct(Math.max(...cellsOf(cells, 'sequential-sr').map((c) => Math.abs(c.relError))), 2)}`,
-    ].filter(Boolean).join('; '),
-    verdict: verdict(
-      seqAt(4096).every((c) => c.relError <= -0.4) &&
-        seqAt(65536).every((c) => c.relError <= -0.9) &&
-        cellsOf(cells, 'chunk64').every((c) => Math.abs(c.relError) < 0.01) &&
-        cellsOf(cells, 'sequential-sr').every((c) => Math.abs(c.relError) < 0.1),
-      has4096 || has65536,
-    ),
-  });
-  const rneModes: AccumulationMode[] = ['sequential', 'chunk16', 'chunk64', 'chunk256', 'binary16-sequential'];
-  const rneCells = cells.filter((c) => rneModes.includes(c.mode));
-  rows.push({
-    claim: 'A. the emulated GPU kernel is bit-identical to the CPU reference (RNE modes)',
-    paper: 'spec §8 A requirement (our emulation, not a paper claim)',
-    ours: `${rneCells.filter((c) => c.bitIdentical).length}/${rneCells.length} RNE sums identical; SR sums ${cellsOf(cells, 'sequential-sr').filter((c) => c.bitIdentical).length}/${cellsOf(cells, 'sequential-sr').length}`,
-    verdict: verdict(rneCells.every((c) => c.bitIdentical), rneCells.length > 0),
-  });
-  const rne = result.swamping.find((s) => s.rounding === 'rne');
-  const sr = result.swamping.find((s) => s.rounding === 'sr');
-  rows.push({
-    claim: 'B. round-to-nearest FP16 updates lose small updates; stochastic rounding keeps them',
-    paper: 'FP16 weight update with nearest rounding loses accuracy, SR recovers it [recalled]; spec bar: RNE leaves W = 1.0, SR mean within 5% of 1 − 1000·2^-12 = 0.7559',
-    ours: rne && sr ? `RNE: ${rne.unchanged}/${rne.elements} weights still 1.0; SR mean ${sr.mean.toFixed(4)} (exact ${sr.exact.toFixed(4)}, ${pct(sr.mean / sr.exact - 1)})` : 'not run',
-    verdict: verdict(!!rne && !!sr && rne.unchanged === rne.elements && Math.abs(sr.mean / sr.exact - 1) < 0.05, !!rne && !!sr),
-  });
-  const runs = result.mnist;
-  const fp32High = finalAccuracy(runs, 'fp32', highLr);
-  const paperHigh = finalAccuracy(runs, 'paper', highLr);
-  const fp32Low = finalAccuracy(runs, 'fp32', lowLr);
-  const paperLow = finalAccuracy(runs, 'paper', lowLr);
-  const rneLow = finalAccuracy(runs, 'rne-update', lowLr);
-  const lost = mean(runs.filter((r) => r.variant === 'rne-update' && r.lr === lowLr).map((r) => r.lostUpdateFraction ?? NaN));
-  const measured = Number.isFinite(fp32High + paperHigh);
-  rows.push({
-    claim: `C(i). FP8 training matches FP32 (lr ${highLr})`,
-    paper: 'FP8 training "fully maintains" accuracy (abstract, verified); spec bar: within 1.0 point',
-    ours: measured ? `FP32 ${fp32High.toFixed(2)}%, paper config ${paperHigh.toFixed(2)}% (Δ ${(paperHigh - fp32High).toFixed(2)})` : 'not run',
-    verdict: verdict(Math.abs(paperHigh - fp32High) <= 1.0, measured),
-  });
-  const measuredLow = Number.isFinite(fp32Low + paperLow + rneLow);
-  rows.push({
-    claim: `C(ii). at small lr (${lowLr}) SR updates match FP32 and round-to-nearest updates fall behind`,
-    paper: 'nearest-rounded FP16 updates lose accuracy, SR recovers FP32 [recalled]; spec bar: paper within 0.6 of FP32, RNE ≥ 0.4 below paper',
-    ours: measuredLow ? `FP32 ${fp32Low.toFixed(2)}%, SR ${paperLow.toFixed(2)}%, RNE ${rneLow.toFixed(2)}%` : 'not run',
-    verdict: verdict(Math.abs(paperLow - fp32Low) <= 0.6 && paperLow - rneLow >= 0.4, measuredLow),
-  });
-  rows.push({
-    claim: `C(iii). most small-lr updates are below half an ulp of the FP16 weight`,
-    paper: 'mechanism of the recalled claim; spec reference 78-81%; bar ≥ 50%',
-    ours: Number.isFinite(lost) ? `lost-update fraction (RNE run, lr ${lowLr}): ${pct(lost, 1)}` : 'not run',
-    verdict: verdict(lost >= 0.5, Number.isFinite(lost)),
-  });
-  return rows;
+  return [
+    {
+      claim: 'A. FP16 sequential accumulation swamps long sums; chunking (CL=64) fixes it; SR bounds the error',
+      paper: 'error of long FP16 dot products grows sharply with length unless chunked [recalled]; spec bar: seq ≤ -40% at N=4096, ≤ -90% at 65536, chunked |err| < 1%, SR |err| < 10%',
+      ...accumulationVerdict(result),
+    },
+    {
+      claim: 'A. the emulated GPU kernel is bit-identical to the CPU reference (RNE modes)',
+      paper: 'spec §8 A requirement (our emulation, not a paper claim)',
+      ...bitIdenticalVerdict(result),
+    },
+    {
+      claim: 'B. round-to-nearest FP16 updates lose small updates; stochastic rounding keeps them',
+      paper: 'FP16 weight update with nearest rounding loses accuracy, SR recovers it [recalled]; spec bar: RNE leaves W = 1.0, SR mean within 5% of 1 − 1000·2^-12 = 0.7559',
+      ...swampingVerdict(result),
+    },
+    {
+      claim: `C(i). FP8 training matches FP32 (lr ${highLr})`,
+      paper: 'FP8 training "fully maintains" accuracy (abstract, verified); spec bar: within 1.0 point',
+      ...highLrVerdict(result, highLr),
+    },
+    {
+      claim: `C(ii). at small lr (${lowLr}) SR updates match FP32 and round-to-nearest updates fall behind`,
+      paper: 'nearest-rounded FP16 updates lose accuracy, SR recovers FP32 [recalled]; spec bar: paper within 0.6 of FP32, RNE ≥ 0.4 below paper',
+      ...lowLrVerdict(result, lowLr),
+    },
+    {
+      claim: `C(iii). most small-lr updates are below half an ulp of the FP16 weight`,
+      paper: 'mechanism of the recalled claim; spec reference 78-81%; bar ≥ 50%',
+      ...lostUpdatesVerdict(result, lowLr),
+    },
+  ];
 }
 
 function accumulationTable(cells: readonly AccumulationCell[]): string {

@@ -2,13 +2,14 @@
 // numpy prototype, the sweep tables with fitted log-log slopes, and plots.
 import type { ClaimRow, ExperimentReport } from '../experiment.js';
 import { claimBlocks, lineChart, textTable, type Series } from '../plot.js';
+import { verdictOf } from '../verdict.js';
 import type { OverparamResult, SweepPoint } from './config.js';
 import { judge, logLogSlope, medianSteps, type CheckId } from './criteria.js';
 
 /** What the theory predicts (spec §4–5; "recalled" forms) and what the spec's prototype saw. */
 const THEORY: Record<CheckId, { claim: string; paper: string }> = {
   C1: {
-    claim: 'C1. Wide nets: GD fits random labels (every seed, m ≥ 64, to 1e-4 within T_max; all signs right)',
+    claim: 'C1. Wide nets: GD fits random labels (every seed, m ≥ 64, to 1e-4 within 4000 steps; all signs right)',
     paper: 'P-a: for m = Ω~(n⁸L¹²/φ⁴) and η of order 1/(poly(L)·m), GD reaches L_S ≤ ε from random init w.h.p. (GD theorem, recalled form; the theorem\'s width is far beyond ours, so this tests the shape). Prototype: all seeds at m ≥ 64 reach 1e-4 (T ≈ 1150–1460 at n = 50)',
   },
   C2: {
@@ -114,7 +115,7 @@ export function report(result: OverparamResult): ExperimentReport {
   const rows: ClaimRow[] = judge(result).map((k) => ({
     ...THEORY[k.id],
     ours: k.ours,
-    verdict: k.pass === null ? 'n/a' : k.pass ? 'supported' : 'not supported',
+    verdict: verdictOf(k.pass),
   }));
   const text = [
     claimBlocks(rows),
