@@ -25,7 +25,7 @@ export type { NoiseSetting as GceNoiseSetting, SplitSizes as GceSplitSizes } fro
 export type { GceLoss, TrainConfig as GceTrainConfig, EpochPoint as GceEpochPoint, PruneEvent as GcePruneEvent } from './gce/train.js';
 export type { CtldConfig, CtldResult } from './ctld/experiment.js';
 export type { CtldTrainConfig, Method as CtldMethod, MethodRun as CtldMethodRun, EpochPoint as CtldEpochPoint, Phase1Report as CtldPhase1Report } from './ctld/train.js';
-export type { NormfreeConfig, NormfreeResult, NormfreeCriteria, SignalCurve as NormfreeSignalCurve } from './normfree/config.js';
+export type { NormfreeConfig, NormfreeResult, SignalCurve as NormfreeSignalCurve } from './normfree/config.js';
 export type { Variant as NormfreeVariant } from './normfree/model.js';
 export type { NormfreeRunResult } from './normfree/train.js';
 export type { OverparamConfig, OverparamResult, SweepBudget as OverparamSweepBudget, SweepPoint as OverparamSweepPoint } from './overparam/config.js';

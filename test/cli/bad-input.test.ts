@@ -81,7 +81,7 @@ describe('reproduce --config', () => {
 
   it('refuses a wrong type and an out-of-range value, naming the key path, the expectation and the value', () => {
     expectRefusal(cli('reproduce', 'fp8', '--config', '{"mnist":{"batchSize":"64"}}'), `--config: 'mnist.batchSize' must be an integer ≥ 1, not "64"`);
-    expectRefusal(cli('reproduce', 'normfree', '--config', '{"criteria":{"n2MinAccuracy":1.5}}'), `--config: 'criteria.n2MinAccuracy' must be a number in [0, 1], not 1.5`);
+    expectRefusal(cli('reproduce', 'gce', '--config', '{"train":{"k":1.5}}'), `--config: 'train.k' must be a number in [0, 1], not 1.5`);
   });
 
   it('refuses an unknown experiment, and --out under a regular file, before running anything', () => {

@@ -31,10 +31,5 @@ export const ctldConfigSchema = schemaFor<CtldConfig>()(
       alphaWall: nonNegative,
       bins: integer(1),
     }),
-    criteria: z.strictObject({
-      accuracyTolerance: nonNegative,
-      notColdRange: z.tuple([fraction, fraction]).readonly(),
-      slowAlphaMax: fraction,
-    }),
   }),
 );

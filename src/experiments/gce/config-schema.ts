@@ -24,16 +24,5 @@ export const gceConfigSchema = schemaFor<GceConfig>()(
       pruneStart: integer(1),
       pruneEvery: integer(1),
     }),
-    // Margins in accuracy points.
-    criteria: z.strictObject({
-      lqOverCce: z.number(),
-      cceDrop: z.number(),
-      truncOverLq: z.number(),
-      prunedRange: z.tuple([fraction, fraction]).readonly(),
-      prunedMislabelled: fraction,
-      maeUnderLq: z.number(),
-      truncOverCceClassDep: z.number(),
-      cleanTolerance: z.number(),
-    }),
   }),
 );

@@ -1,6 +1,6 @@
 // What `reproduce normfree --config` and the normfree page accept: the schema of NormfreeConfig (config.ts).
 import { z } from 'zod';
-import { fraction, integer, list, positive, schemaFor, seed } from '../config-schema.js';
+import { integer, list, positive, schemaFor, seed } from '../config-schema.js';
 import type { NormfreeConfig } from './config.js';
 
 export const normfreeConfigSchema = schemaFor<NormfreeConfig>()(
@@ -14,6 +14,5 @@ export const normfreeConfigSchema = schemaFor<NormfreeConfig>()(
     batchSize: integer(1),
     seeds: list(seed),
     probeBatch: integer(1),
-    criteria: z.strictObject({ n2MinAccuracy: fraction, n2Depth: integer(1), n2MaxDrop: fraction, n3Tolerance: fraction }),
   }),
 );

@@ -3,16 +3,6 @@
 import type { Variant } from './model.js';
 import type { NormfreeRunResult } from './train.js';
 
-export interface NormfreeCriteria {
-  /** N2: RESCALE's mean accuracy at `n2Depth` must reach this. */
-  n2MinAccuracy: number;
-  n2Depth: number;
-  /** N2: and may trail its accuracy at the smallest depth by at most this. */
-  n2MaxDrop: number;
-  /** N3: RESCALE ≥ best BN − this, at every depth. */
-  n3Tolerance: number;
-}
-
 export interface NormfreeConfig {
   depths: number[];
   width: number;
@@ -26,7 +16,6 @@ export interface NormfreeConfig {
   seeds: number[];
   /** Training images in the init signal-propagation probe. */
   probeBatch: number;
-  criteria: NormfreeCriteria;
 }
 
 /** Mean squared activation after every block at init (index 0 = after block 1). */
@@ -55,7 +44,6 @@ export const DEFAULT_CONFIG: NormfreeConfig = {
   batchSize: 128,
   seeds: [0, 1, 2],
   probeBatch: 512,
-  criteria: { n2MinAccuracy: 0.9, n2Depth: 100, n2MaxDrop: 0.015, n3Tolerance: 0.01 },
 };
 
 /** The spec's CI profile: K ∈ {20, 50}, 2 epochs, 1 seed; N2 at K = 50 with 85 %, N3 within 2 points. */
@@ -64,5 +52,4 @@ export const QUICK_CONFIG: NormfreeConfig = {
   depths: [20, 50],
   epochs: 2,
   seeds: [0],
-  criteria: { n2MinAccuracy: 0.85, n2Depth: 50, n2MaxDrop: 0.015, n3Tolerance: 0.02 },
 };
