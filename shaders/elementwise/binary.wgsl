@@ -1,7 +1,9 @@
-// out = op(a, b) with broadcasting. Shapes are collapsed on the CPU to at most 8 dims (two
-// vec4 halves, outermost first); a broadcast dimension has stride 0. One thread per output.
+// out = op(a, b) with broadcasting (needs common/nan.wgsl and shape/broadcast-index.wgsl). One
+// thread per output.
+// The op codes (OP_ADD ...) come from src/kernels/elementwise/binary.ts, concatenated before this
+// source; an unknown code writes NaN.
 
-override OP: u32 = 0u;
+override OP: u32;
 override WG: u32 = 256u;
 
 struct Params {
@@ -21,20 +23,20 @@ struct Params {
 
 fn combine(x: f32, y: f32) -> f32 {
   switch OP {
-    case 0u: { return x + y; }
-    case 1u: { return x - y; }
-    case 2u: { return x * y; }
-    case 3u: { return x / y; }
-    // NaN in either operand gives NaN (nan.wgsl, which comes first), as in PyTorch.
-    case 4u: { return max_nan(x, y); }
-    case 5u: { return min_nan(x, y); }
-    case 6u: { return pow(x, y); }
+    case OP_ADD: { return x + y; }
+    case OP_SUB: { return x - y; }
+    case OP_MUL: { return x * y; }
+    case OP_DIV: { return x / y; }
+    // NaN in either operand gives NaN (nan.wgsl), as in PyTorch.
+    case OP_MAXIMUM: { return max_nan(x, y); }
+    case OP_MINIMUM: { return min_nan(x, y); }
+    case OP_POW: { return pow(x, y); }
     // relu'(x) * g: the gradient passes where the forward input was positive.
-    case 7u: { return select(0.0, y, x > 0.0); }
+    case OP_RELU_GRAD: { return select(0.0, y, x > 0.0); }
     // 1 where x > y else 0 (masks for max/min gradients and comparisons).
-    case 8u: { return select(0.0, 1.0, x > y); }
-    // 1 where x == y else 0.
-    default: { return select(0.0, 1.0, x == y); }
+    case OP_GREATER: { return select(0.0, 1.0, x > y); }
+    case OP_EQUAL: { return select(0.0, 1.0, x == y); }
+    default: { return poison(); }
   }
 }
 
@@ -44,19 +46,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (i >= p.n) {
     return;
   }
-  // Unravel the flat index, innermost dimension last.
-  var r = i;
-  var lo: vec4<u32>;
-  var hi: vec4<u32>;
-  for (var d = 3; d >= 0; d--) {
-    lo[d] = r % p.shape_lo[d];
-    r = r / p.shape_lo[d];
-  }
-  for (var d = 3; d >= 0; d--) {
-    hi[d] = r % p.shape_hi[d];
-    r = r / p.shape_hi[d];
-  }
-  let ia = dot(hi, p.a_strides_hi) + dot(lo, p.a_strides_lo);
-  let ib = dot(hi, p.b_strides_hi) + dot(lo, p.b_strides_lo);
-  out[i] = combine(a[ia], b[ib]);
+  let idx = unravel8(i, p.shape_hi, p.shape_lo);
+  out[i] = combine(a[offset8(idx, p.a_strides_hi, p.a_strides_lo)], b[offset8(idx, p.b_strides_hi, p.b_strides_lo)]);
 }

@@ -3,7 +3,9 @@
 // which covers same-shape operands, one plaintext for a batch of ciphertexts, and a slice of
 // a longer key. Needs modarith.wgsl in front.
 
-override OP: u32 = 0u;   // 0 add, 1 sub, 2 mul, 3 mul by b in Montgomery form (one REDC)
+// OP_ADD, OP_SUB, OP_MUL, OP_MUL_MONTGOMERY (b in Montgomery form: one REDC), from
+// src/fhe/rns/poly.ts; an unknown code writes 0xffffffff, which is no residue of any prime.
+override OP: u32;
 override WG: u32 = 256u;
 
 struct Params {
@@ -35,9 +37,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let x = a[i];
   let y = b[(b_row << p.log_n) + (i & ((1u << p.log_n) - 1u))];
   switch OP {
-    case 0u: { out[i] = add_mod(x, y, pr.q); }
-    case 1u: { out[i] = sub_mod(x, y, pr.q); }
-    case 2u: { out[i] = mul_mod(x, y, pr); }
-    default: { out[i] = mont_mul(x, y, pr.q, pr.q_neg_inv); }
+    case OP_ADD: { out[i] = add_mod(x, y, pr.q); }
+    case OP_SUB: { out[i] = sub_mod(x, y, pr.q); }
+    case OP_MUL: { out[i] = mul_mod(x, y, pr); }
+    case OP_MUL_MONTGOMERY: { out[i] = mont_mul(x, y, pr.q, pr.q_neg_inv); }
+    default: { out[i] = 0xffffffffu; }
   }
 }

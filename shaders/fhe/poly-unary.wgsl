@@ -2,7 +2,9 @@
 // multiplication by a per-prime constant (Shoup), conversion to Montgomery form, negation.
 // Needs modarith.wgsl in front.
 
-override OP: u32 = 0u;   // 0 x*c, 1 x*2^32 (Montgomery form), 2 -x
+// OP_MUL_CONSTANT (x·c), OP_TO_MONTGOMERY (x·2^32), OP_NEGATE (−x), from src/fhe/rns/poly.ts; an
+// unknown code writes 0xffffffff, which is no residue of any prime.
+override OP: u32;
 override WG: u32 = 256u;
 
 struct Params {
@@ -29,9 +31,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let pr = primes[prime];
   let v = x[i];
   switch OP {
-    case 0u: { out[i] = shoup_mul(v, c[prime].x, c[prime].y, pr.q); }
+    case OP_MUL_CONSTANT: { out[i] = shoup_mul(v, c[prime].x, c[prime].y, pr.q); }
     // REDC(v * 2^64 mod q) = v * 2^32 mod q.
-    case 1u: { out[i] = mont_mul(v, pr.r2, pr.q, pr.q_neg_inv); }
-    default: { out[i] = select(pr.q - v, 0u, v == 0u); }
+    case OP_TO_MONTGOMERY: { out[i] = mont_mul(v, pr.r2, pr.q, pr.q_neg_inv); }
+    case OP_NEGATE: { out[i] = select(pr.q - v, 0u, v == 0u); }
+    default: { out[i] = 0xffffffffu; }
   }
 }

@@ -8,8 +8,9 @@
 override TRANS_A: bool = false; // a is stored [K, M] (else [M, K])
 override TRANS_B: bool = false; // b is stored [N, K] (else [K, N])
 override HAS_BIAS: bool = false; // add bias[n] to every row of c
-override ACT: u32 = 0u; // 0 none, 1 relu, 2 tanh, 3 sigmoid
-override GRAD_ACT: u32 = 0u; // codes as ACT: the activation whose derivative scales an operand
+// Activation codes ACT_NONE ... come from src/kernels/gemm/kernels.ts, concatenated first.
+override ACT: u32;
+override GRAD_ACT: u32 = ACT_NONE; // the activation whose derivative scales an operand
 override GRAD_ON_B: bool = false; // that operand is b (else a)
 
 struct Params {
@@ -30,11 +31,12 @@ fn dims_b(p: Params) -> vec2<u32> {
 
 fn activate(v: vec4<f32>) -> vec4<f32> {
   switch ACT {
-    case 1u: { return relu_nan4(v); } // NaN passes through (nan.wgsl comes first)
-    case 2u: { return tanh(v); }
+    case ACT_NONE: { return v; }
+    case ACT_RELU: { return relu_nan4(v); } // NaN passes through (nan.wgsl comes first)
+    case ACT_TANH: { return tanh(v); }
     // Written to stay finite for large |v| of either sign.
-    case 3u: { return select(exp(v) / (1.0 + exp(v)), 1.0 / (1.0 + exp(-v)), v >= vec4(0.0)); }
-    default: { return v; }
+    case ACT_SIGMOID: { return select(exp(v) / (1.0 + exp(v)), 1.0 / (1.0 + exp(-v)), v >= vec4(0.0)); }
+    default: { return vec4(poison()); }
   }
 }
 
@@ -42,9 +44,10 @@ fn activate(v: vec4<f32>) -> vec4<f32> {
 // (reluGrad's select, g·(1 − y²), g·(y·(1 − y))), so fused and unfused gradients agree.
 fn through_activation(g: vec4<f32>, y: vec4<f32>) -> vec4<f32> {
   switch GRAD_ACT {
-    case 1u: { return select(vec4(0.0), g, y > vec4(0.0)); }
-    case 2u: { return g * (1.0 - y * y); }
-    case 3u: { return g * (y * (1.0 - y)); }
-    default: { return g; }
+    case ACT_NONE: { return g; }
+    case ACT_RELU: { return select(vec4(0.0), g, y > vec4(0.0)); }
+    case ACT_TANH: { return g * (1.0 - y * y); }
+    case ACT_SIGMOID: { return g * (y * (1.0 - y)); }
+    default: { return vec4(poison()); }
   }
 }

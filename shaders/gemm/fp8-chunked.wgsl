@@ -19,11 +19,13 @@
 // driver that fuses the multiply into the add cannot change a result.
 
 override ROUND_PRODUCT: bool = false;
-override ACC_E: u32 = 6u;
-override ACC_M: u32 = 9u;
-override ACC_EMIN: i32 = -30;
-override ACC_MAX: u32 = 0x4f7fc000u;
-override ACC_MODE: u32 = 0u;
+// The format (src/precision/format.ts, gridConstants) and the rounding mode have no defaults here:
+// TypeScript passes them with every dispatch, so a format is written in one place only.
+override ACC_E: u32;
+override ACC_M: u32;
+override ACC_EMIN: i32;
+override ACC_MAX: u32;
+override ACC_MODE: u32;
 override TX: u32 = 16u;
 override TY: u32 = 16u;
 override TK: u32 = 16u;

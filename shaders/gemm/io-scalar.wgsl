@@ -12,14 +12,14 @@
 
 // Stored element i of a (of b), through the activation's derivative when GRAD_ACT says so.
 fn a_at(i: u32) -> f32 {
-  if (GRAD_ACT != 0u && !GRAD_ON_B) {
+  if (GRAD_ACT != ACT_NONE && !GRAD_ON_B) {
     return through_activation(vec4(a[i]), vec4(y[i])).x;
   }
   return a[i];
 }
 
 fn b_at(i: u32) -> f32 {
-  if (GRAD_ACT != 0u && GRAD_ON_B) {
+  if (GRAD_ACT != ACT_NONE && GRAD_ON_B) {
     return through_activation(vec4(b[i]), vec4(y[i])).x;
   }
   return b[i];

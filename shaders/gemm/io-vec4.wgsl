@@ -14,7 +14,7 @@ fn load_a4(batch: u32, row: u32, col: u32) -> vec4<f32> {
   let d = dims_a(p);
   if (row < d.x && col < d.y) {
     let at = (batch * p.a_batch + row * d.y + col) / 4u;
-    if (GRAD_ACT != 0u && !GRAD_ON_B) {
+    if (GRAD_ACT != ACT_NONE && !GRAD_ON_B) {
       return through_activation(a[at], y[at]);
     }
     return a[at];
@@ -26,7 +26,7 @@ fn load_b4(batch: u32, row: u32, col: u32) -> vec4<f32> {
   let d = dims_b(p);
   if (row < d.x && col < d.y) {
     let at = (batch * p.b_batch + row * d.y + col) / 4u;
-    if (GRAD_ACT != 0u && GRAD_ON_B) {
+    if (GRAD_ACT != ACT_NONE && GRAD_ON_B) {
       return through_activation(b[at], y[at]);
     }
     return b[at];

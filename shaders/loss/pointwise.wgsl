@@ -1,11 +1,12 @@
 // Elementwise losses of a prediction a and a target b (same shape), fused with their
-// gradients. One thread per element.
-//   OP 0, mean squared error:  (a - b)^2
-//   OP 1, BCE with logits a:   max(a, 0) - a b + log(1 + exp(-|a|)), stable for any |a|
+// gradients. One thread per element. The loss codes come from src/kernels/loss/pointwise.ts,
+// concatenated before this source; an unknown code gives NaN.
+//   LOSS_MSE_LOSS, mean squared error:  (a - b)^2
+//   LOSS_SIGMOID_BCE, BCE with logits a: max(a, 0) - a b + log(1 + exp(-|a|)), stable for any |a|
 
-override OP: u32 = 0u;
-// Which input the backward entry differentiates: 0 for a, 1 for b.
-override WRT: u32 = 0u;
+override LOSS: u32;
+// Which input the backward entry differentiates: the target b (else the prediction a).
+override WRT_TARGET: bool;
 override WG: u32 = 256u;
 
 struct Size {
@@ -42,19 +43,23 @@ fn log1p_unit(z: f32) -> f32 {
 }
 
 fn value(x: f32, t: f32) -> f32 {
-  if (OP == 1u) {
-    return max(x, 0.0) - x * t + log1p_unit(exp(-abs(x)));
+  switch LOSS {
+    case LOSS_MSE_LOSS: { return (x - t) * (x - t); }
+    case LOSS_SIGMOID_BCE: { return max(x, 0.0) - x * t + log1p_unit(exp(-abs(x))); }
+    default: { return poison(); }
   }
-  return (x - t) * (x - t);
 }
 
-// d value / d x (WRT 0) or d value / d t (WRT 1).
+// d value / d x, or d value / d t with WRT_TARGET.
 fn derivative(x: f32, t: f32) -> f32 {
-  if (OP == 1u) {
-    let sig = select(exp(x) / (1.0 + exp(x)), 1.0 / (1.0 + exp(-x)), x >= 0.0);
-    return select(sig - t, -x, WRT == 1u);
+  switch LOSS {
+    case LOSS_MSE_LOSS: { return select(2.0, -2.0, WRT_TARGET) * (x - t); }
+    case LOSS_SIGMOID_BCE: {
+      let sig = select(exp(x) / (1.0 + exp(x)), 1.0 / (1.0 + exp(-x)), x >= 0.0);
+      return select(sig - t, -x, WRT_TARGET);
+    }
+    default: { return poison(); }
   }
-  return select(2.0, -2.0, WRT == 1u) * (x - t);
 }
 
 @compute @workgroup_size(WG)

@@ -1,7 +1,8 @@
 // Softmax and log-softmax along one axis of an [outer, len, inner] view (inner = 1 for the
 // last axis). Needs row-lse.wgsl before it. One thread per row: no barriers.
 
-override OP: u32 = 0u; // 0 log-softmax, 1 softmax
+// true: softmax, false: log-softmax (src/kernels/loss/softmax.ts sets it for every dispatch).
+override SOFTMAX: bool;
 override WG: u32 = 64u;
 
 struct Params {
@@ -32,7 +33,7 @@ fn forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   for (var k = 0u; k < p.len; k++) {
     let i = base + k * p.inner;
     let l = log_softmax_of(x[i], lse);
-    out[i] = select(l, exp(l), OP == 1u);
+    out[i] = select(l, exp(l), SOFTMAX);
   }
 }
 
@@ -50,11 +51,11 @@ fn backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   var total = 0.0;
   for (var k = 0u; k < p.len; k++) {
     let i = base + k * p.inner;
-    total += select(g[i], g[i] * exp(log_softmax_of(x[i], lse)), OP == 1u);
+    total += select(g[i], g[i] * exp(log_softmax_of(x[i], lse)), SOFTMAX);
   }
   for (var k = 0u; k < p.len; k++) {
     let i = base + k * p.inner;
     let pk = exp(log_softmax_of(x[i], lse));
-    dx[i] = select(g[i] - pk * total, pk * (g[i] - total), OP == 1u);
+    dx[i] = select(g[i] - pk * total, pk * (g[i] - total), SOFTMAX);
   }
 }

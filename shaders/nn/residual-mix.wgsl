@@ -5,7 +5,7 @@
 // first: NaN passes the ReLU.
 
 override WG: u32 = 256u;   // a power of two (grad_m's tree halves it)
-override WHICH: u32 = 0u;  // grad_input: 0 = d x (factor alpha), 1 = d f (factor beta·m)
+override GRAD_BRANCH: bool; // grad_input: d f (factor beta·m), else d x (factor alpha)
 
 struct Params {
   n: u32,
@@ -42,7 +42,7 @@ fn grad_input(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   if (i >= p.n) {
     return;
   }
-  let factor = select(p.alpha, p.beta * m[0], WHICH == 1u);
+  let factor = select(p.alpha, p.beta * m[0], GRAD_BRANCH);
   out[i] = select(0.0, factor * g[i], y[i] > 0.0);
 }
 

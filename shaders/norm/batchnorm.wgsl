@@ -7,7 +7,7 @@
 // row; var_base = C) or as two separate [C] tensors (running mean and variance; var_base = 0).
 
 override WG: u32 = 128u;              // a power of two (the tree halves it)
-override WHICH: u32 = 0u;             // grad_sum: 0 = sum of g (beta), 1 = sum of g * x_hat (gamma)
+override GRAD_GAMMA: bool;           // grad_sum: sum of g * x_hat (gamma), else sum of g (beta)
 override BATCH_STATS: bool = true;    // grad_x: statistics from this batch (training) or fixed (eval)
 
 struct Params {
@@ -104,15 +104,15 @@ fn grad_sum(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_ind
   var acc = 0.0;
   for (var j = lid; j < m; j += WG) {
     let i = at(c, j);
-    if (WHICH == 0u) {
-      acc += g[i];
-    } else {
+    if (GRAD_GAMMA) {
       acc += g[i] * (x[i] - mean);
+    } else {
+      acc += g[i];
     }
   }
   let total = workgroup_sum(acc, lid);
   if (lid == 0u) {
-    out[c] = select(total, total * inv_std(c), WHICH == 1u);
+    out[c] = select(total, total * inv_std(c), GRAD_GAMMA);
   }
 }
 

@@ -1,7 +1,7 @@
 // The optimizer's hyperparameter block, one small storage buffer per optimizer (a library: update
 // kernels concatenate it). The CPU rewrites `lr` whenever it changes and the GPU advances the
 // rest once per step, so a compiled plan follows learning-rate schedules and Adam's step count
-// without recompiling. TypeScript twin: src/kernels/optim/hyper.ts (word order must match).
+// without recompiling. src/kernels/optim/hyper.ts packs it by the layout it reads from this struct.
 struct Hyper {
   lr: f32,
   // Optimizer steps taken.

@@ -7,7 +7,8 @@
 // A format travels as GridFormat, built from pipeline overrides (src/precision/format.ts,
 // gridConstants): exponent bits, mantissa bits, exponent of the smallest normal, and the f32
 // bits of the largest finite value (overflow saturates there; the top exponent code is
-// reserved for NaN unless max_bits lies in it).
+// reserved for NaN unless max_bits lies in it). The mode codes ROUND_RNE, ROUND_TRUNC and
+// ROUND_SR come from src/precision/round.ts (ROUNDING), concatenated before this library.
 
 struct GridFormat {
   exp_bits: u32,
@@ -16,9 +17,6 @@ struct GridFormat {
   max_bits: u32,
 }
 
-const ROUND_RNE: u32 = 0u;
-const ROUND_TRUNC: u32 = 1u;
-const ROUND_SR: u32 = 2u;
 const F32_QNAN: u32 = 0x7fc00000u;
 
 // f32 bits of q · 2^e, for 0 <= q < 2^24 and results in f32's normal range (exact).
@@ -34,10 +32,11 @@ fn grid_scaled(q: u32, e: i32) -> u32 {
 // (toward zero) or ROUND_SR (stochastic: the low 23 - M bits of r are added to the dropped
 // bits, then truncated, so x rounds up with probability equal to the dropped fraction).
 // NaN gives the canonical quiet NaN; overflow and ±Inf saturate; the sign of zero is kept.
+// An unknown mode gives NaN too, rather than rounding some other way.
 fn grid_round(x: u32, f: GridFormat, mode: u32, r: u32) -> u32 {
   let sign = x & 0x80000000u;
   var mag = x & 0x7fffffffu;
-  if (mag > 0x7f800000u) {
+  if (mag > 0x7f800000u || (mode != ROUND_RNE && mode != ROUND_TRUNC && mode != ROUND_SR)) {
     return F32_QNAN;
   }
   let sh = 23u - f.man;

@@ -8,11 +8,13 @@
 // of the quad's draw when MODE is stochastic (see philox.wgsl for the key/counter convention).
 // f32 data is bound as u32 words: values are read and written as bits, never as floats.
 
-override FMT_E: u32 = 5u;
-override FMT_M: u32 = 2u;
-override FMT_EMIN: i32 = -14;
-override FMT_MAX: u32 = 0x47600000u;
-override MODE: u32 = 0u;
+// The format (src/precision/format.ts, gridConstants) and the rounding mode have no defaults here:
+// TypeScript passes them with every dispatch, so a format is written in one place only.
+override FMT_E: u32;
+override FMT_M: u32;
+override FMT_EMIN: i32;
+override FMT_MAX: u32;
+override MODE: u32;
 override WG: u32 = 256u;
 
 struct Params {

@@ -13,11 +13,13 @@
 // Entry axpy_counted also adds to counts[0] the updates lr·v ≠ 0 that round-to-nearest would
 // discard (w − lr·v rounds back to w) and to counts[1] the updates lr·v ≠ 0.
 
-override FMT_E: u32 = 6u;
-override FMT_M: u32 = 9u;
-override FMT_EMIN: i32 = -30;
-override FMT_MAX: u32 = 0x4f7fc000u;
-override MODE: u32 = 2u;
+// The format (src/precision/format.ts, gridConstants) and the rounding mode have no defaults here:
+// TypeScript passes them with every dispatch, so a format is written in one place only.
+override FMT_E: u32;
+override FMT_M: u32;
+override FMT_EMIN: i32;
+override FMT_MAX: u32;
+override MODE: u32;
 override WG: u32 = 256u;
 
 struct Params {

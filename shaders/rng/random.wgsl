@@ -1,9 +1,9 @@
 // Random fills (needs philox.wgsl and stream.wgsl first). One thread per quad of four elements
 // (one Philox call).
 //   bits: the raw u32 words
-//   fill: DIST 0 — scale·U[0,1) + shift (uniform); DIST 1 — scale·N(0,1) + shift (normal)
+//   fill: scale·N(0,1) + shift with NORMAL, else scale·U[0,1) + shift
 
-override DIST: u32 = 0u;
+override NORMAL: bool;
 
 struct Params {
   n: u32,
@@ -40,10 +40,10 @@ fn fill(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   let words = rng_quad(p.seed, p.stream, quad, p.rng_step);
   var v: vec4<f32>;
-  if (DIST == 0u) {
-    v = vec4<f32>(rng_uniform(words.x), rng_uniform(words.y), rng_uniform(words.z), rng_uniform(words.w));
-  } else {
+  if (NORMAL) {
     v = rng_normal4(words);
+  } else {
+    v = vec4<f32>(rng_uniform(words.x), rng_uniform(words.y), rng_uniform(words.z), rng_uniform(words.w));
   }
   for (var k = 0u; k < len; k++) {
     out[quad * 4u + k] = p.scale * v[k] + p.shift;

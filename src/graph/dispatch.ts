@@ -1,27 +1,11 @@
-// What a lowered op asks the GPU to do, and how that request becomes a pipeline + bind group.
-// Eager execution and compiled plans share this code; only buffer ownership differs.
+// How a lowered op's request (src/device/dispatch.ts) becomes a pipeline + bind group: limits,
+// the uniforms and fault buffer the executor supplies. Eager execution and compiled plans share
+// this code; only buffer ownership differs.
+import type { DispatchSpec } from '../device/dispatch.js';
 import { fail } from '../device/errors.js';
 import type { Gpu } from '../device/gpu.js';
-import type { Constants, Kernel } from '../kernels/kernel.js';
-import { packUniforms, type UniformValue } from '../kernels/uniforms.js';
+import { packUniforms, type UniformValue } from '../device/uniforms.js';
 import { FAULTS_BINDING, FAULT_SITE } from './faults.js';
-
-export interface BufferRef {
-  buffer: GPUBuffer;
-  /** Bytes the view covers (bound with exactly this size). */
-  size: number;
-}
-
-export interface DispatchSpec {
-  kernel: Kernel;
-  constants?: Constants;
-  /** Storage buffers by their WGSL variable name (`faults` is bound by the executor). */
-  bind: Record<string, BufferRef>;
-  /** Uniform struct members by name; `rng_step` and `fault_site` are filled in by the executor when left out. */
-  uniforms?: Record<string, UniformValue>;
-  /** Workgroup counts; a single number means [n, 1, 1]. */
-  workgroups: number | readonly [number, number?, number?];
-}
 
 export interface PreparedDispatch {
   label: string;

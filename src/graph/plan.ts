@@ -1,9 +1,10 @@
 // A compiled plan: the recorded graph scheduled once into an ordered dispatch list, with
 // intermediate buffers allocated up front and shared by liveness, bind groups and uniforms
 // built once, and every replay encoded into a single command buffer.
+import type { BufferRef, DispatchSpec } from '../device/dispatch.js';
 import { GradwgslError } from '../device/errors.js';
 import { fmt } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import type { LowerCtx, Tensor } from '../tensor/tensor.js';
 import {
   UNIFORM_ALIGN,
   createBindGroup,
@@ -11,11 +12,8 @@ import {
   validateDispatch,
   workgroupCounts,
   writeUniforms,
-  type BufferRef,
-  type DispatchSpec,
   type PreparedDispatch,
 } from './dispatch.js';
-import type { LowerCtx } from './op.js';
 import { createFaultBuffer } from './faults.js';
 import { dispatchLabel, nanWords, opSignature, type Runtime } from './runtime.js';
 import { allocationSize } from '../device/buffer-pool.js';

@@ -1,10 +1,12 @@
 // The process-wide engine state: the device, the buffer pool, the mode (eager or tracing),
 // ownership scopes, and the eager executor that batches dispatches into few submits.
 import { BufferPool } from '../device/buffer-pool.js';
+import type { BufferRef, DispatchSpec } from '../device/dispatch.js';
 import { GpuError, GradwgslError, fail } from '../device/errors.js';
 import { requestGpu, type DeviceOptions, type Gpu } from '../device/gpu.js';
 import { fmt } from '../tensor/shape.js';
-import { Storage, Tensor } from '../tensor/tensor.js';
+import { Storage, Tensor, installEngine, type LowerCtx, type TensorEngine } from '../tensor/tensor.js';
+import { backward } from './autograd.js';
 import {
   UNIFORM_ALIGN,
   createBindGroup,
@@ -12,12 +14,9 @@ import {
   validateDispatch,
   workgroupCounts,
   writeUniforms,
-  type BufferRef,
-  type DispatchSpec,
 } from './dispatch.js';
 import { FAULT_BYTES, FaultSites, createFaultBuffer, faultError } from './faults.js';
-import type { PassTimer } from '../profile/hook.js';
-import type { LowerCtx } from './op.js';
+import type { PassTimer } from './pass-timer.js';
 import { decode } from './readback.js';
 
 /** Eager work is submitted once this many dispatches are pending, or at the next read. */
@@ -35,7 +34,7 @@ interface PendingCheck {
   result: Promise<{ kind: 'validation' | 'out-of-memory'; message: string } | null>;
 }
 
-export class Runtime {
+export class Runtime implements TensorEngine {
   readonly pool: BufferPool;
   gradEnabled = true;
   /** Debugging and tests: fill every op output with NaN before the op runs, so unwritten elements show. */
@@ -112,6 +111,11 @@ export class Runtime {
       else t.dispose();
     }
     return result;
+  }
+
+  /** Reverse-mode autodiff from `root` (Tensor.backward() lands here). */
+  backward(root: Tensor, seed?: Tensor): void {
+    backward(this, root, seed);
   }
 
   /** Takes a tensor out of every scope so tidy() will not dispose it. */
@@ -397,6 +401,7 @@ function collectTensors(value: unknown, into: Set<Tensor>): void {
 // ---- the current runtime --------------------------------------------------------------
 
 let current: Runtime | null = null;
+const SHUT_DOWN = 'gradwgsl was shut down: call `await init()` for a new runtime, then create the tensors, models and compiled steps again';
 /** Whether shutdown() ended a runtime, for the message when one is asked for after it. */
 let wasShutDown = false;
 
@@ -404,15 +409,14 @@ let wasShutDown = false;
 export async function init(options: DeviceOptions = {}): Promise<Runtime> {
   if (current && !current.gpu.lost) return current;
   current = new Runtime(await requestGpu(options));
+  installEngine(current);
   return current;
 }
 
 export function runtime(): Runtime {
   if (!current) {
     fail(
-      wasShutDown
-        ? 'gradwgsl was shut down: call `await init()` for a new runtime, then create the tensors, models and compiled steps again'
-        : 'gradwgsl is not initialised: call `await init()` first',
+      wasShutDown ? SHUT_DOWN : 'gradwgsl is not initialised: call `await init()` first',
     );
   }
   return current;
@@ -427,6 +431,7 @@ export async function shutdown(): Promise<void> {
   const rt = current;
   current = null;
   wasShutDown = true;
+  installEngine(null, SHUT_DOWN);
   // A lost device has nothing left to wait for; its errors must not stop the shutdown.
   await rt.flush().catch(() => undefined);
   await rt.gpu.device.queue.onSubmittedWorkDone().catch(() => undefined);

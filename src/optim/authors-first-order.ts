@@ -2,7 +2,8 @@
 // momentum-EMA gradient D, with their quirks (second moment of D², β₂ = 0.9, bias corrections
 // 1/(1 − 0.9ᵗ) for Adam, none for RMSprop). The textbook Adam is src/optim/adam.ts.
 import { fail } from '../device/errors.js';
-import { authorsUpdate, accumulateSecondMoment, type AuthorsHyper, type AuthorsMode } from '../kernels/linalg/authors-first-order.js';
+import { runtime } from '../graph/runtime.js';
+import { authorsUpdate, accumulateSecondMoment, type AuthorsHyper, type AuthorsMode } from '../kernels/optim/authors-first-order.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Optimizer, requireBelowOne, requireNonNegative } from './optimizer.js';
 import { AUTHORS_DEFAULTS } from './second-order/method.js';
@@ -50,7 +51,10 @@ export class AuthorsFirstOrder extends Optimizer {
   accumulateSecondMoment(scale: number): void {
     const slots = this.state();
     this.params.forEach((p, i) => {
-      if (p.grad) accumulateSecondMoment(slots[`${i}.second`]!, p, p.grad, this.hyperparameters.tau, scale);
+      if (!p.grad) return;
+      const effect = accumulateSecondMoment(slots[`${i}.second`]!, p, p.grad, this.hyperparameters.tau, scale);
+      // Eagerly the kernel is already queued; while tracing the plan still needs the effect.
+      if (!runtime().tracing) effect.dispose();
     });
   }
 }

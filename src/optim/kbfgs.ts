@@ -12,8 +12,7 @@
 // update, and variant C's H^a update).
 import { fail } from '../device/errors.js';
 import { compile, type CompiledStep, type Feeds } from '../graph/compile.js';
-import type { BufferRef } from '../graph/dispatch.js';
-import type { LowerCtx } from '../graph/op.js';
+import type { BufferRef } from '../device/dispatch.js';
 import { runtime } from '../graph/runtime.js';
 import { DIAG_WORDS, emitBfgsUpdate, emitDoubleDamping, emitMatvec, emitShiftedMatvec, requireDampingParams } from '../kernels/linalg/bfgs.js';
 import { recordEffect } from '../kernels/linalg/effect.js';
@@ -21,7 +20,7 @@ import { emitKronStep, type LeftFactor } from '../kernels/linalg/kron.js';
 import { LbfgsMemory, emitLbfgsAppend, emitLbfgsApply } from '../kernels/linalg/lbfgs.js';
 import { columnMean, emitColumnMean, emitPair } from '../kernels/linalg/stats.js';
 import { tensor, zeros } from '../tensor/create.js';
-import type { Tensor } from '../tensor/tensor.js';
+import type { Tensor, LowerCtx } from '../tensor/tensor.js';
 import { KronCommon, type InputSide } from './second-order/factors.js';
 import { AUTHORS_DEFAULTS, checkKronOptions, requireIn, type TrainingMethod } from './second-order/method.js';
 import type { KronProblem } from './second-order/problem.js';

@@ -8,7 +8,7 @@
 // count take effect in a compiled plan without recompiling.
 import { fail } from '../device/errors.js';
 import { runtime } from '../graph/runtime.js';
-import { HYPER_WORDS, advanceStep, packHyper, unpackHyper } from '../kernels/optim/hyper.js';
+import { hyperWords, advanceStep, packHyper, unpackHyper } from '../kernels/optim/hyper.js';
 import { checkPerElement } from '../kernels/optim/update.js';
 import { tensor, zeros } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -54,7 +54,7 @@ export abstract class Optimizer {
     this.params = [...params];
     this.lrValue = lr;
     const rt = runtime();
-    this.hyper = rt.keep(tensor(packHyper({ lr, step: 0, debias: [0, 0] }), [HYPER_WORDS], 'u32', `${what}/hyper`));
+    this.hyper = rt.keep(tensor(packHyper({ lr, step: 0, debias: [0, 0] }), [hyperWords()], 'u32', `${what}/hyper`));
     this.slots = this.params.map((p) =>
       Object.fromEntries(slotNames.map((name) => [name, rt.keep(zeros(p.shape, `${what}/${name}`))])),
     );
@@ -127,7 +127,7 @@ export abstract class Optimizer {
     const rt = runtime();
     for (const [target, data] of values) rt.write(target.storage!.buffer, data);
     const hyper = values.find(([t]) => t === this.hyper)![1];
-    this.lrValue = unpackHyper(new Uint32Array(hyper.buffer, hyper.byteOffset, HYPER_WORDS)).lr;
+    this.lrValue = unpackHyper(new Uint32Array(hyper.buffer, hyper.byteOffset, hyperWords())).lr;
   }
 
   /** Steps taken so far (reads the GPU's counter back). */

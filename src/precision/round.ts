@@ -1,13 +1,16 @@
 // The exact reference for rounding an f32 onto a (1,E,M) grid, written with float64 arithmetic
 // (every step below is exact in float64), independently of the integer-bit implementation in
 // shaders/precision/grid.wgsl that it checks.
+import { CodeTable } from '../device/codes.js';
 import { fail } from '../device/errors.js';
 import { floorLog2, type FloatFormat } from './format.js';
 
-export type RoundingMode = 'rne' | 'trunc' | 'sr';
-
-/** Codes of the modes in WGSL (`MODE` overrides and the `mode` argument of grid_round). */
-export const ROUNDING_CODE: Readonly<Record<RoundingMode, number>> = { rne: 0, trunc: 1, sr: 2 };
+/**
+ * The rounding modes, and their codes in WGSL (ROUND_RNE ..., the `MODE` overrides and the `mode`
+ * argument of grid_round): kernels put `ROUNDING.withSource(...)` before grid.wgsl.
+ */
+export const ROUNDING = new CodeTable('ROUND', ['rne', 'trunc', 'sr'] as const);
+export type RoundingMode = (typeof ROUNDING.names)[number];
 
 /** Random bits a stochastic rounding into `format` uses from its 32-bit random word: 23 - M. */
 export function srBits(format: FloatFormat): number {

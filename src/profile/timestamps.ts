@@ -1,7 +1,7 @@
 // GPU timestamps per compute pass through `timestamp-query`: passes write into query sets as
 // they are encoded, and resolve() reads every written pair back in one submit (never one
 // readback per kernel). Query sets are reused after each resolve.
-import type { PassTimer } from './hook.js';
+import type { PassTimer } from '../graph/pass-timer.js';
 
 /** WebGPU caps a query set at 4096 queries: 2048 passes, two timestamps each. */
 const QUERIES_PER_SET = 4096;

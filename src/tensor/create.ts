@@ -1,10 +1,9 @@
 // Leaves made from CPU data. They hold storage at once (even while tracing) and stay until
 // disposed; `trainable()` marks parameters.
 import { fail } from '../device/errors.js';
-import { runtime } from '../graph/runtime.js';
 import type { DType } from './dtype.js';
 import { fmt, numel } from './shape.js';
-import { Tensor } from './tensor.js';
+import { Tensor, engine } from './tensor.js';
 
 export type TensorData = ArrayLike<number> | Float32Array | Uint32Array | Int32Array;
 
@@ -43,7 +42,7 @@ export function tensor(data: TensorData, shape: readonly number[], dtype: DType 
   const t = new Tensor(shape, dtype, 'leaf', null, name);
   const what = `tensor(${fmt(shape)}, '${dtype}')`;
   if (numel(shape) !== data.length) fail(`${what}: ${data.length} values do not fill shape ${fmt(shape)} (${numel(shape)})`);
-  const rt = runtime();
+  const rt = engine();
   rt.upload(t, words(data, dtype, what));
   rt.adopt(t);
   return t;
@@ -67,6 +66,6 @@ export function asLeaf(t: Tensor, name: string): Tensor {
   const leaf = new Tensor(t.shape, t.dtype, 'leaf', null, name);
   leaf.storage = t.storage.retain();
   t.dispose();
-  runtime().adopt(leaf);
+  engine().adopt(leaf);
   return leaf;
 }

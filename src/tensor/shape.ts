@@ -9,16 +9,6 @@ export function numel(shape: Shape): number {
   return n;
 }
 
-export function contiguousStrides(shape: Shape): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i]!;
-  }
-  return strides;
-}
-
 export function fmt(shape: Shape): string {
   return `[${shape.join(',')}]`;
 }

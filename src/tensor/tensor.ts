@@ -1,12 +1,15 @@
 // A tensor is a node of the graph: a leaf holding GPU storage, a placeholder fed at each step
 // of a compiled plan, or the output of an op. In eager mode every op runs as soon as it is
 // applied; while tracing, ops only record and a plan runs them later.
+//
+// This module is the bottom of the engine above src/device: it declares what it needs from the
+// executor (TensorEngine) and the graph layer installs itself here at init(), the way
+// TensorFlow.js keeps tensor.ts a leaf, so nothing here imports from the layers above.
+import type { BufferRef, DispatchSpec } from '../device/dispatch.js';
 import { GradwgslError, fail } from '../device/errors.js';
-import type { OpDef, OpNode } from '../graph/op.js';
-import { runtime } from '../graph/runtime.js';
-import { backward as runBackward } from '../graph/autograd.js';
+import type { Gpu } from '../device/gpu.js';
 import { DTYPES, byteLength, type DType } from './dtype.js';
-import { checkShape, contiguousStrides, fmt, numel, type Shape } from './shape.js';
+import { checkShape, fmt, numel, type Shape } from './shape.js';
 
 /** GPU memory shared by a tensor and its views, returned to the pool when the last one lets go. */
 export class Storage {
@@ -27,12 +30,76 @@ export class Storage {
 
 export type TensorKind = 'leaf' | 'placeholder' | 'op';
 
+export interface OpNode<A> {
+  readonly op: OpDef<A>;
+  readonly inputs: readonly Tensor[];
+  readonly attrs: A;
+}
+
+export interface LowerCtx {
+  readonly gpu: Gpu;
+  /** The storage of an input (or of the output, `ctx.out`). */
+  ref(t: Tensor): BufferRef;
+  readonly out: BufferRef;
+  /** A temporary buffer that lives only while this op runs. */
+  scratch(bytes: number): BufferRef;
+  dispatch(spec: DispatchSpec): void;
+}
+
+/**
+ * An op is the one place that knows a computation: its shape rule, how it lowers to WGSL
+ * dispatches, and its gradient in terms of other ops.
+ */
+export interface OpDef<A = unknown> {
+  readonly name: string;
+  /** Output shape and dtype; throws a GradwgslError naming the op for bad inputs. */
+  infer(inputs: readonly Tensor[], attrs: A): { shape: readonly number[]; dtype: DType };
+  /** Emits the dispatches that compute the output (or, for effects, update inputs in place). */
+  lower(ctx: LowerCtx, node: OpNode<A>, out: Tensor): void;
+  /** Gradients of the inputs given the output's gradient `g`; null where none flows. */
+  backward?(g: Tensor, node: OpNode<A>, out: Tensor): readonly (Tensor | null)[];
+  /** The output is the first input's storage reinterpreted (reshape): nothing runs. */
+  readonly view?: boolean;
+  /** Updates its inputs in place and has no value of its own (optimizer steps, running stats). */
+  readonly effect?: boolean;
+}
+
+/** What tensors ask of the executor (src/graph/runtime.ts implements it and installs it at init()). */
+export interface TensorEngine {
+  /** Whether new op outputs record what backward() needs; noGrad() turns it off. */
+  gradEnabled: boolean;
+  /** Non-null while compile() traces a step. */
+  readonly tracing: object | null;
+  /** Registers a new tensor with the current scope and, when eager, runs its op. */
+  adopt(t: Tensor): void;
+  /** Uploads data into a new leaf's storage. */
+  upload(t: Tensor, words: ArrayBufferView): void;
+  read(t: Tensor): Promise<Float32Array | Uint32Array | Int32Array>;
+  backward(root: Tensor, seed?: Tensor): void;
+}
+
+let installed: TensorEngine | null = null;
+let whyNone = 'gradwgsl is not initialised: call `await init()` first';
+
+/**
+ * Called by init() and shutdown(): the engine every tensor uses from then on, or none, with the
+ * message that says why.
+ */
+export function installEngine(e: TensorEngine | null, reason = whyNone): void {
+  installed = e;
+  whyNone = reason;
+}
+
+export function engine(): TensorEngine {
+  if (!installed) fail(whyNone);
+  return installed;
+}
+
 let nextId = 1;
 
 export class Tensor {
   readonly id = nextId++;
   readonly shape: readonly number[];
-  readonly strides: readonly number[];
   readonly numel: number;
   readonly bytes: number;
   storage: Storage | null = null;
@@ -55,7 +122,6 @@ export class Tensor {
     if (!(dtype in DTYPES)) fail(`unknown dtype '${dtype}'; use one of ${Object.keys(DTYPES).join(', ')}`);
     checkShape(shape, name ?? node?.op.name ?? 'tensor');
     this.shape = [...shape];
-    this.strides = contiguousStrides(shape);
     this.numel = numel(shape);
     this.bytes = byteLength(dtype, this.numel);
     this.node = node;
@@ -81,7 +147,7 @@ export class Tensor {
 
   /** Copies the values back to the CPU (waits for pending work). */
   async data(): Promise<Float32Array | Uint32Array | Int32Array> {
-    return runtime().read(this);
+    return engine().read(this);
   }
 
   /** The single value of a one-element tensor. */
@@ -92,7 +158,7 @@ export class Tensor {
 
   /** Reverse-mode autodiff from this (scalar by default) tensor into every leaf that requires grad. */
   backward(seed?: Tensor): void {
-    runBackward(this, seed);
+    engine().backward(this, seed);
   }
 
   /**
@@ -115,7 +181,7 @@ export class Tensor {
 
   dispose(): void {
     // A traced value owns no memory (its plan does) and its node is still part of the graph.
-    if (this.disposed || (this.kind === 'op' && !this.storage && !this.node?.op.effect && runtime().tracing)) return;
+    if (this.disposed || (this.kind === 'op' && !this.storage && !this.node?.op.effect && engine().tracing)) return;
     this.disposed = true;
     this.storage?.release();
     this.storage = null;
@@ -127,7 +193,7 @@ export class Tensor {
 
 /** Records an op in the graph; in eager mode it also runs it. */
 export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
-  const rt = runtime();
+  const rt = engine();
   for (const t of inputs) {
     if (!(t instanceof Tensor)) fail(`${op.name}: expected Tensor inputs, got ${typeof t}`);
     t.assertAlive(op.name);

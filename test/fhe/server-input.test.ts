@@ -7,7 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GradwgslError } from '../../src/device/errors.js';
-import type { ServerModel, ServerSchedule } from '../../src/experiments/glyph/server.js';
+import type { ServerModel, ServerSchedule } from '../../src/experiments/glyph/server-io.js';
 import { readResults, serverStep } from '../../src/experiments/glyph/server.js';
 import { Ciphertext } from '../../src/fhe/bgv/ciphertext.js';
 import { slotSumElements } from '../../src/fhe/bgv/evaluator.js';

@@ -2,16 +2,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadIdxFolder } from '../../src/node/idx.js';
 import { GpuError, GradwgslError } from '../../src/device/errors.js';
-import type { OpDef } from '../../src/graph/op.js';
 import { runtime } from '../../src/graph/runtime.js';
 import { add } from '../../src/kernels/elementwise/binary.js';
 import { fill } from '../../src/kernels/elementwise/fill.js';
 import { matmul } from '../../src/kernels/gemm/matmul.js';
-import { Kernel } from '../../src/kernels/kernel.js';
+import { Kernel } from '../../src/device/kernel.js';
 import { softmaxCrossEntropy } from '../../src/kernels/loss/cross-entropy.js';
 import { reshape } from '../../src/kernels/shape/reshape.js';
 import { tensor } from '../../src/tensor/create.js';
-import { apply } from '../../src/tensor/tensor.js';
+import { apply, type OpDef } from '../../src/tensor/tensor.js';
 import { gpu, randomArray } from '../setup.js';
 
 beforeAll(gpu);

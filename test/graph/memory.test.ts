@@ -3,14 +3,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GradwgslError } from '../../src/device/errors.js';
 import { compile } from '../../src/graph/compile.js';
-import type { OpDef } from '../../src/graph/op.js';
 import { runtime } from '../../src/graph/runtime.js';
 import { add } from '../../src/kernels/elementwise/binary.js';
 import { fill } from '../../src/kernels/elementwise/fill.js';
 import { relu } from '../../src/kernels/elementwise/unary.js';
-import { Kernel } from '../../src/kernels/kernel.js';
+import { Kernel } from '../../src/device/kernel.js';
 import { tensor } from '../../src/tensor/create.js';
-import { apply } from '../../src/tensor/tensor.js';
+import { apply, type OpDef } from '../../src/tensor/tensor.js';
 import { gpu } from '../setup.js';
 
 beforeAll(gpu);

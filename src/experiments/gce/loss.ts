@@ -6,11 +6,10 @@ import nan from '../../../shaders/common/nan.wgsl';
 import rowLse from '../../../shaders/loss/row-lse.wgsl';
 import source from '../../../shaders/loss/gce.wgsl';
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
 import { fmt } from '../../tensor/shape.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
-import { grid1d } from '../../kernels/grid.js';
-import { Kernel, type Constants } from '../../kernels/kernel.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
+import { grid1d } from '../../device/grid.js';
+import { Kernel, type Constants } from '../../device/kernel.js';
 import { checkLabels } from '../../kernels/loss/labels.js';
 import { checkReduction, gradTerms, lowerReduced, reducedShape, type Reduction } from '../../kernels/loss/reduction.js';
 

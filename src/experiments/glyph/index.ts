@@ -21,5 +21,5 @@ export { glyphExperiment };
 export { DEFAULT_CONFIG, QUICK_CONFIG } from './config.js';
 export type { GlyphConfig, GlyphResult, PhaseTimes } from './config.js';
 export { report } from './report.js';
-export { readResults, serverStep, trainOnEncrypted, type ServerModel, type ServerSchedule } from './server.js';
-export type { ServerJob } from './server-io.js';
+export { readResults, serverStep, trainOnEncrypted } from './server.js';
+export type { ServerJob, ServerModel, ServerSchedule } from './server-io.js';

@@ -10,7 +10,18 @@ import type { GaloisKeys, PublicKey, RelinKey } from '../../fhe/bgv/keys.js';
 import { sameParameters, type BgvParameters } from '../../fhe/bgv/params.js';
 import { FieldReader } from '../../fhe/serial/field-reader.js';
 import { CLASSES } from './data.js';
-import type { ServerModel, ServerSchedule } from './server.js';
+
+/** The server's public model: integer projection weights and the offsets Σ_p w[f,p] μ_int[p]. */
+export interface ServerModel {
+  weights: readonly (readonly number[])[];
+  offsets: readonly number[];
+}
+
+export interface ServerSchedule {
+  multiplyLevel: number;
+  sumLevel: number;
+  batch: number;
+}
 
 /** The public part of the server's input, as the server process reads it from a JSON file. */
 export interface ServerJob {

@@ -13,19 +13,7 @@ import { readBlob, serialize, uploadBlob, type CheckedBlob } from '../../fhe/bgv
 import { runtime } from '../../graph/runtime.js';
 import type { ProgressFn } from '../experiment.js';
 import { CLASSES } from './data.js';
-import { checkResults, checkServerInput, type Upload } from './server-io.js';
-
-/** The server's public model: integer projection weights and the offsets Σ_p w[f,p] μ_int[p]. */
-export interface ServerModel {
-  weights: readonly (readonly number[])[];
-  offsets: readonly number[];
-}
-
-export interface ServerSchedule {
-  multiplyLevel: number;
-  sumLevel: number;
-  batch: number;
-}
+import { checkResults, checkServerInput, type ServerModel, type ServerSchedule, type Upload } from './server-io.js';
 
 export interface ServerTimes {
   projection: number;

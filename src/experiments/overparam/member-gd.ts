@@ -7,8 +7,8 @@ import { fail } from '../../device/errors.js';
 import { fmt, sameShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { requireDtype } from '../../kernels/elementwise/checks.js';
-import { ELEMENTWISE_WG } from '../../kernels/grid.js';
-import { Kernel } from '../../kernels/kernel.js';
+import { ELEMENTWISE_WG } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 import { inPlaceUpdate } from '../../kernels/optim/update.js';
 
 const entry = (name: string) => new Kernel({ name: `nn/member-gd/${name}`, source, entry: name });

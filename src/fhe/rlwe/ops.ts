@@ -12,7 +12,7 @@ import linearSource from '../../../shaders/fhe/linear.wgsl';
 import modarith from '../../../shaders/fhe/modarith.wgsl';
 import tensorSource from '../../../shaders/fhe/tensor-product.wgsl';
 import { fail } from '../../device/errors.js';
-import { Kernel } from '../../kernels/kernel.js';
+import { Kernel } from '../../device/kernel.js';
 import { fmt } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { RnsContext } from '../rns/context.js';

@@ -2,7 +2,7 @@
 // (shaders/fhe/automorph.wgsl). Slot rotations and the row swap of BGV batching are these.
 import source from '../../../shaders/fhe/automorph.wgsl';
 import { fail } from '../../device/errors.js';
-import { Kernel } from '../../kernels/kernel.js';
+import { Kernel } from '../../device/kernel.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { RnsContext } from './context.js';
 import { rnsOp } from './kernel-op.js';

@@ -11,7 +11,7 @@ import deltaSource from '../../../shaders/fhe/moddown-delta.wgsl';
 import finishSource from '../../../shaders/fhe/moddown-finish.wgsl';
 import { fail } from '../../device/errors.js';
 import { runtime } from '../../graph/runtime.js';
-import { Kernel } from '../../kernels/kernel.js';
+import { Kernel } from '../../device/kernel.js';
 import { tensor } from '../../tensor/create.js';
 import { fmt } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';

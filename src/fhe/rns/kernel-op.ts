@@ -1,9 +1,8 @@
 // Most RNS ops are one dispatch of one kernel with one thread per output word: this builds
 // their OpDef from the kernel, the WGSL names of the inputs, the shape rule and the uniforms.
-import type { OpDef } from '../../graph/op.js';
-import type { Constants, Kernel } from '../../kernels/kernel.js';
-import type { UniformValue } from '../../kernels/uniforms.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import type { Constants, Kernel } from '../../device/kernel.js';
+import type { UniformValue } from '../../device/uniforms.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
 import type { RnsContext } from './context.js';
 import { elementGrid } from './layout.js';
 

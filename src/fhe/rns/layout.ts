@@ -1,7 +1,7 @@
 // Shape rules shared by the RNS ops: a polynomial tensor is u32 [..., k, N], row r reduced
 // modulo prime base + r % k of the context.
 import { fail } from '../../device/errors.js';
-import { grid1d } from '../../kernels/grid.js';
+import { grid1d } from '../../device/grid.js';
 import { fmt } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { RnsContext } from './context.js';

@@ -3,10 +3,9 @@
 // stages run one global-memory dispatch each.
 import modarith from '../../../shaders/fhe/modarith.wgsl';
 import source from '../../../shaders/fhe/ntt.wgsl';
-import type { BufferRef } from '../../graph/dispatch.js';
-import type { LowerCtx, OpDef } from '../../graph/op.js';
-import { Kernel } from '../../kernels/kernel.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import type { BufferRef } from '../../device/dispatch.js';
+import { Kernel } from '../../device/kernel.js';
+import { apply, type Tensor, type LowerCtx, type OpDef } from '../../tensor/tensor.js';
 import type { RnsContext } from './context.js';
 import { polyLayout, rowGrid } from './layout.js';
 

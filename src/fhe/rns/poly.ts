@@ -3,16 +3,17 @@
 import modarith from '../../../shaders/fhe/modarith.wgsl';
 import binarySource from '../../../shaders/fhe/poly-binary.wgsl';
 import unarySource from '../../../shaders/fhe/poly-unary.wgsl';
+import { CodeTable } from '../../device/codes.js';
 import { fail } from '../../device/errors.js';
-import { Kernel } from '../../kernels/kernel.js';
+import { Kernel } from '../../device/kernel.js';
 import { fmt } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { RnsContext } from './context.js';
 import { rnsOp } from './kernel-op.js';
 import { polyLayout } from './layout.js';
 
-const BINARY = { add: 0, sub: 1, mul: 2, mulMontgomery: 3 } as const;
-export type BinaryKind = keyof typeof BINARY;
+const BINARY = new CodeTable('OP', ['add', 'sub', 'mul', 'mulMontgomery'] as const);
+export type BinaryKind = (typeof BINARY.names)[number];
 
 /**
  * Which row of b meets output row r: ((r / k) / div % mod) * k + r % k + off.
@@ -35,7 +36,7 @@ interface BinaryAttrs {
 
 const binaryOp = rnsOp<BinaryAttrs>({
   name: 'fhe.binary',
-  kernel: new Kernel({ name: 'fhe/poly-binary', source: [modarith, binarySource] }),
+  kernel: new Kernel({ name: 'fhe/poly-binary', source: BINARY.withSource('fhe/poly-binary', modarith, binarySource) }),
   bind: ['a', 'b', 'primes'],
   shape([a, b], { ring, kind, base, map }) {
     const what = `fhe ${kind}`;
@@ -52,7 +53,7 @@ const binaryOp = rnsOp<BinaryAttrs>({
     const { rows, k } = polyLayout(a!, ring, base, 'fhe binary');
     return { rows, k, base, b_div: map.div, b_mod: map.mod, b_off: map.off };
   },
-  constants: ({ kind }) => ({ OP: BINARY[kind] }),
+  constants: ({ kind }) => ({ OP: BINARY.code[kind] }),
 });
 
 export function polyBinary(ring: RnsContext, kind: BinaryKind, a: Tensor, b: Tensor, base: number, map: RowMap = {}): Tensor {
@@ -66,8 +67,8 @@ export const polySub = (ring: RnsContext, a: Tensor, b: Tensor, base: number, ma
 /** Residue-wise product; in the NTT domain the negacyclic product of the polynomials. */
 export const polyMul = (ring: RnsContext, a: Tensor, b: Tensor, base: number, map?: RowMap) => polyBinary(ring, 'mul', a, b, base, map);
 
-const UNARY = { mulConstant: 0, toMontgomery: 1, negate: 2 } as const;
-type UnaryKind = keyof typeof UNARY;
+const UNARY = new CodeTable('OP', ['mulConstant', 'toMontgomery', 'negate'] as const);
+type UnaryKind = (typeof UNARY.names)[number];
 
 interface UnaryAttrs {
   ring: RnsContext;
@@ -77,11 +78,11 @@ interface UnaryAttrs {
 
 const unaryOp = rnsOp<UnaryAttrs>({
   name: 'fhe.unary',
-  kernel: new Kernel({ name: 'fhe/poly-unary', source: [modarith, unarySource] }),
+  kernel: new Kernel({ name: 'fhe/poly-unary', source: UNARY.withSource('fhe/poly-unary', modarith, unarySource) }),
   bind: ['x', 'primes', 'c'],
   shape: ([x], { ring, kind, base }) => (polyLayout(x!, ring, base, `fhe ${kind}`), x!.shape),
   uniforms: ([x], { ring, base }) => ({ ...polyLayout(x!, ring, base, 'fhe unary'), base }),
-  constants: ({ kind }) => ({ OP: UNARY[kind] }),
+  constants: ({ kind }) => ({ OP: UNARY.code[kind] }),
 });
 
 function unary(ring: RnsContext, kind: UnaryKind, x: Tensor, base: number, c = 1n): Tensor {

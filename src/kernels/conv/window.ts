@@ -2,7 +2,7 @@
 // sizes, the checks that turn bad windows into readable errors, and the uniform values of the
 // WGSL `Geometry` struct in shaders/conv/window.wgsl.
 import { fail } from '../../device/errors.js';
-import type { UniformValue } from '../uniforms.js';
+import type { UniformValue } from '../../device/uniforms.js';
 import { fmt } from '../../tensor/shape.js';
 
 /** One value for both spatial axes, or [height, width]. */

@@ -1,65 +1,24 @@
 // Binary elementwise ops with NumPy broadcasting: shaders/elementwise/binary.wgsl.
 import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/elementwise/binary.wgsl';
-import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import indexSource from '../../../shaders/shape/broadcast-index.wgsl';
+import { CodeTable, POISON_WGSL } from '../../device/codes.js';
+import { ELEMENTWISE_WG, grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 import { broadcastShapes } from '../../tensor/shape.js';
-import { ELEMENTWISE_WG, grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { apply, type OpDef, type Tensor } from '../../tensor/tensor.js';
 import { sumTo } from '../reduce/reduce.js';
+import { broadcastLayout } from '../shape/broadcast.js';
 import { requireDtype } from './checks.js';
 import { addScalar, log, neg, rsubScalar } from './unary.js';
 
-const kernel = new Kernel({ name: 'elementwise/binary', source: [nan, source] });
+export const BINARY_OPS = new CodeTable('OP', [
+  'add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow', 'reluGrad', 'greater', 'equal',
+] as const);
 
-type BinaryKind = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow' | 'reluGrad' | 'greater' | 'equal';
-const CODES: Record<BinaryKind, number> = {
-  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6, reluGrad: 7, greater: 8, equal: 9,
-};
+type BinaryKind = (typeof BINARY_OPS.names)[number];
 
-export const MAX_BROADCAST_DIMS = 8;
-
-/**
- * Collapses the broadcast to at most 8 dims: adjacent dims merge when every operand is
- * contiguous across them. Returns the out shape and per-operand strides (0 = broadcast).
- */
-export function broadcastLayout(out: readonly number[], operands: readonly (readonly number[])[]): {
-  shape: number[];
-  strides: number[][];
-} {
-  const stridesOf = (shape: readonly number[]) => {
-    const s = new Array<number>(out.length).fill(0);
-    let acc = 1;
-    for (let i = shape.length - 1; i >= 0; i--) {
-      const j = out.length - shape.length + i;
-      s[j] = shape[i] === 1 ? 0 : acc;
-      acc *= shape[i]!;
-    }
-    return s;
-  };
-  let shape = [...out];
-  let strides = operands.map(stridesOf);
-  // Drop size-1 dims, then merge mergeable neighbours.
-  const keep = shape.map((d) => d !== 1);
-  shape = shape.filter((_, i) => keep[i]);
-  strides = strides.map((s) => s.filter((_, i) => keep[i]));
-  for (let i = shape.length - 2; i >= 0; i--) {
-    if (strides.every((s) => s[i] === s[i + 1]! * shape[i + 1]!)) {
-      shape[i] = shape[i]! * shape[i + 1]!;
-      shape.splice(i + 1, 1);
-      strides.forEach((s) => s.splice(i, 1));
-    }
-  }
-  if (shape.length > MAX_BROADCAST_DIMS) {
-    fail(`broadcast of ${out.length}-d shapes needs ${shape.length} dims after collapsing; at most ${MAX_BROADCAST_DIMS} are supported`);
-  }
-  while (shape.length < MAX_BROADCAST_DIMS) {
-    shape.unshift(1);
-    strides.forEach((s) => s.unshift(0));
-  }
-  return { shape, strides };
-}
+const kernel = new Kernel({ name: 'elementwise/binary', source: BINARY_OPS.withSource('elementwise/binary', POISON_WGSL, nan, indexSource, source) });
 
 const binaryOp: OpDef<{ kind: BinaryKind }> = {
   name: 'binary',
@@ -72,7 +31,7 @@ const binaryOp: OpDef<{ kind: BinaryKind }> = {
     const { shape, strides } = broadcastLayout(out.shape, [a!.shape, b!.shape]);
     ctx.dispatch({
       kernel,
-      constants: { OP: CODES[attrs.kind] },
+      constants: { OP: BINARY_OPS.code[attrs.kind] },
       bind: { a: ctx.ref(a!), b: ctx.ref(b!), out: ctx.out },
       uniforms: {
         n: out.numel,

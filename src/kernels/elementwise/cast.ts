@@ -1,12 +1,11 @@
 // cast: f32 <-> f16 (IEEE binary16) on adapters with shader-f16: shaders/elementwise/cast-f16.wgsl.
 import source from '../../../shaders/elementwise/cast-f16.wgsl';
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
 import { runtime } from '../../graph/runtime.js';
 import type { DType } from '../../tensor/dtype.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
-import { ELEMENTWISE_WG, grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
+import { ELEMENTWISE_WG, grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 
 const toF16 = new Kernel({ name: 'elementwise/cast-to-f16', source, entry: 'to_f16' });
 const toF32 = new Kernel({ name: 'elementwise/cast-to-f32', source, entry: 'to_f32' });

@@ -1,10 +1,9 @@
 // Constant tensors computed on the GPU (so a compiled plan can contain them): fill.wgsl.
 import source from '../../../shaders/elementwise/fill.wgsl';
-import type { OpDef } from '../../graph/op.js';
-import { apply } from '../../tensor/tensor.js';
+import { apply, type OpDef } from '../../tensor/tensor.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { ELEMENTWISE_WG, grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { ELEMENTWISE_WG, grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 
 const kernel = new Kernel({ name: 'elementwise/fill', source });
 

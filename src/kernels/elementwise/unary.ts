@@ -1,48 +1,30 @@
-// Unary elementwise ops (some with a scalar): shaders/elementwise/unary.wgsl.
+// Unary elementwise ops (some with a scalar) and their gradients: shaders/elementwise/unary.wgsl.
+// The backward pass is one fused dispatch per op (g · op'(x)), so this module needs no other op.
 import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/elementwise/unary.wgsl';
-import type { OpDef } from '../../graph/op.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
-import { ELEMENTWISE_WG, grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
-import { mul, reluGrad } from './binary.js';
+import { CodeTable, POISON_WGSL } from '../../device/codes.js';
+import { ELEMENTWISE_WG, grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
+import { apply, type OpDef, type Tensor } from '../../tensor/tensor.js';
 import { requireDtype } from './checks.js';
 
-const kernel = new Kernel({ name: 'elementwise/unary', source: [nan, source] });
+export const UNARY_OPS = new CodeTable('OP', [
+  'neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'tanh', 'sigmoid', 'square', 'reciprocal',
+  'addScalar', 'mulScalar', 'powScalar', 'sign', 'greaterScalar', 'rsubScalar',
+] as const);
 
-type UnaryKind =
-  | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'tanh' | 'sigmoid' | 'square' | 'reciprocal'
-  | 'addScalar' | 'mulScalar' | 'powScalar' | 'sign' | 'greaterScalar' | 'rsubScalar';
+type UnaryKind = (typeof UNARY_OPS.names)[number];
 
-const CODES: Record<UnaryKind, number> = {
-  neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, relu: 5, tanh: 6, sigmoid: 7, square: 8, reciprocal: 9,
-  addScalar: 10, mulScalar: 11, powScalar: 12, sign: 13, greaterScalar: 14, rsubScalar: 15,
-};
+const sources = UNARY_OPS.withSource('elementwise/unary', POISON_WGSL, nan, source);
+const forward = new Kernel({ name: 'elementwise/unary', source: sources, entry: 'main' });
+const backward = new Kernel({ name: 'elementwise/unary-grad', source: sources, entry: 'grad' });
+
+/** Piecewise constant: no gradient flows through them. */
+const FLAT: ReadonlySet<UnaryKind> = new Set(['sign', 'greaterScalar']);
 
 interface Attrs {
   kind: UnaryKind;
   s: number;
-}
-
-/** d out / d x as tensors, from the input x and output y. */
-function derivative(kind: UnaryKind, g: Tensor, x: Tensor, y: Tensor, s: number): Tensor | null {
-  switch (kind) {
-    case 'neg': return neg(g);
-    case 'exp': return mul(g, y);
-    case 'log': return mul(g, reciprocal(x));
-    case 'sqrt': return mul(g, mulScalar(reciprocal(y), 0.5));
-    case 'abs': return mul(g, sign(x));
-    case 'relu': return reluGrad(x, g);
-    case 'tanh': return mul(g, rsubScalar(square(y), 1));
-    case 'sigmoid': return mul(g, mul(y, rsubScalar(y, 1)));
-    case 'square': return mul(g, mulScalar(x, 2));
-    case 'reciprocal': return neg(mul(g, square(y)));
-    case 'addScalar': return g;
-    case 'mulScalar': return mulScalar(g, s);
-    case 'powScalar': return mul(g, mulScalar(powScalar(x, s - 1), s));
-    case 'rsubScalar': return neg(g);
-    default: return null; // sign and comparisons are piecewise constant
-  }
 }
 
 const unaryOp: OpDef<Attrs> = {
@@ -53,15 +35,33 @@ const unaryOp: OpDef<Attrs> = {
   },
   lower(ctx, { inputs: [x], attrs }, out) {
     ctx.dispatch({
-      kernel,
-      constants: { OP: CODES[attrs.kind] },
+      kernel: forward,
+      constants: { OP: UNARY_OPS.code[attrs.kind] },
       bind: { x: ctx.ref(x!), out: ctx.out },
       uniforms: { n: out.numel, s: attrs.s },
       workgroups: grid1d(out.numel, ELEMENTWISE_WG),
     });
   },
   backward(g, { inputs: [x], attrs }, out) {
-    return [derivative(attrs.kind, g, x!, out, attrs.s)];
+    return [FLAT.has(attrs.kind) ? null : apply(unaryGradOp, [g, x!, out], attrs)];
+  },
+};
+
+/** dx = g · op'(x), from g, the input x and the forward output y. */
+const unaryGradOp: OpDef<Attrs> = {
+  name: 'unaryGrad',
+  infer([g, x, y], { kind }) {
+    for (const t of [g!, x!, y!]) requireDtype(`${kind} gradient`, t, 'f32');
+    return { shape: x!.shape, dtype: 'f32' };
+  },
+  lower(ctx, { inputs: [g, x, y], attrs }, out) {
+    ctx.dispatch({
+      kernel: backward,
+      constants: { OP: UNARY_OPS.code[attrs.kind] },
+      bind: { x: ctx.ref(x!), g: ctx.ref(g!), y: ctx.ref(y!), out: ctx.out },
+      uniforms: { n: out.numel, s: attrs.s },
+      workgroups: grid1d(out.numel, ELEMENTWISE_WG),
+    });
   },
 };
 

@@ -8,18 +8,21 @@ import ioScalar from '../../../shaders/gemm/io-scalar.wgsl';
 import ioVec4 from '../../../shaders/gemm/io-vec4.wgsl';
 import naiveMain from '../../../shaders/gemm/naive.wgsl';
 import tiledMain from '../../../shaders/gemm/tiled.wgsl';
+import { CodeTable, POISON_WGSL } from '../../device/codes.js';
 import { fail } from '../../device/errors.js';
-import type { BufferRef } from '../../graph/dispatch.js';
-import type { LowerCtx } from '../../graph/op.js';
-import { grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import type { BufferRef } from '../../device/dispatch.js';
+import type { LowerCtx } from '../../tensor/tensor.js';
+import { grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 
-const naive = new Kernel({ name: 'gemm/naive', source: [nan, common, ioScalar, naiveMain] });
-const tiled = new Kernel({ name: 'gemm/tiled', source: [nan, common, ioScalar, tiledMain] });
-const tiledVec4 = new Kernel({ name: 'gemm/tiled-vec4', source: [nan, common, ioVec4, tiledMain] });
+/** The activations a GEMM epilogue applies (ACT) or differentiates through (GRAD_ACT). */
+export const ACTIVATIONS = new CodeTable('ACT', ['none', 'relu', 'tanh', 'sigmoid'] as const);
+export type Activation = (typeof ACTIVATIONS.names)[number];
 
-export type Activation = 'none' | 'relu' | 'tanh' | 'sigmoid';
-const ACT_CODES: Record<Activation, number> = { none: 0, relu: 1, tanh: 2, sigmoid: 3 };
+const gemmSource = (...parts: string[]) => ACTIVATIONS.withSource('gemm', POISON_WGSL, nan, common, ...parts);
+const naive = new Kernel({ name: 'gemm/naive', source: gemmSource(ioScalar, naiveMain) });
+const tiled = new Kernel({ name: 'gemm/tiled', source: gemmSource(ioScalar, tiledMain) });
+const tiledVec4 = new Kernel({ name: 'gemm/tiled-vec4', source: gemmSource(ioVec4, tiledMain) });
 
 /**
  * naive: one thread per output (the oracle, and matrix-vector products). tiled: 16×16 threads,
@@ -123,9 +126,9 @@ export function dispatchGemm(ctx: LowerCtx, refs: GemmRefs, s: GemmShape, stride
     TRANS_A: flags.transposeA ? 1 : 0,
     TRANS_B: flags.transposeB ? 1 : 0,
     HAS_BIAS: refs.bias ? 1 : 0,
-    ACT: ACT_CODES[flags.activation],
+    ACT: ACTIVATIONS.code[flags.activation],
     // Left at their defaults when unused, so forward GEMMs keep their pipelines.
-    ...(flags.through ? { GRAD_ACT: ACT_CODES[flags.through.activation], GRAD_ON_B: flags.through.operand === 'b' ? 1 : 0 } : {}),
+    ...(flags.through ? { GRAD_ACT: ACTIVATIONS.code[flags.through.activation], GRAD_ON_B: flags.through.operand === 'b' ? 1 : 0 } : {}),
   };
   // Unused bindings are still declared by the shader; a (read-only) stands in for them.
   const bind = { a: refs.a, b: refs.b, bias: refs.bias ?? refs.a, c: refs.c, y: refs.y ?? refs.a };

@@ -4,16 +4,14 @@
 import { fail } from '../../device/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { fmt } from '../../tensor/shape.js';
-import type { Activation } from './kernels.js';
+import { ACTIVATIONS, type Activation } from './kernels.js';
 import { gemm } from './matmul.js';
 
 export type { Activation };
 
-const ACTIVATIONS: readonly Activation[] = ['none', 'relu', 'tanh', 'sigmoid'];
-
 /** x [B, in] (or [B, T, in]), w [out, in], bias [out] → [B, out] (or [B, T, out]). */
 export function linear(x: Tensor, w: Tensor, bias?: Tensor, activation: Activation = 'none'): Tensor {
-  if (!ACTIVATIONS.includes(activation)) fail(`linear: unknown activation '${activation}'; use one of ${ACTIVATIONS.join(', ')}`);
+  if (!ACTIVATIONS.has(activation)) fail(`linear: unknown activation '${activation}'; use one of ${ACTIVATIONS.names.join(', ')}`);
   if (w.rank !== 2) fail(`linear: w ${fmt(w.shape)} must be 2-D [out, in]`);
   if (x.shape.at(-1) !== w.shape[1]) {
     fail(`linear: x ${fmt(x.shape)} has ${x.shape.at(-1)} input features but w ${fmt(w.shape)} ([out, in]) expects ${w.shape[1]}`);

@@ -4,9 +4,8 @@
 // the backward pass materialise the gradient through the activation: its GEMMs apply act' to
 // the gradient as they load it.
 import { fail } from '../../device/errors.js';
-import type { LowerCtx, OpDef } from '../../graph/op.js';
 import { runtime } from '../../graph/runtime.js';
-import { apply, Tensor } from '../../tensor/tensor.js';
+import { apply, Tensor, type LowerCtx, type OpDef } from '../../tensor/tensor.js';
 import { fmt, sameShape } from '../../tensor/shape.js';
 import { mul, reluGrad } from '../elementwise/binary.js';
 import { requireDtype } from '../elementwise/checks.js';
@@ -64,7 +63,7 @@ function activationGrad(activation: Activation, g: Tensor, y: Tensor): Tensor {
     case 'relu': return reluGrad(y, g);
     case 'tanh': return mul(g, rsubScalar(square(y), 1));
     case 'sigmoid': return mul(g, mul(y, rsubScalar(y, 1)));
-    default: return g;
+    case 'none': return g;
   }
 }
 

@@ -4,12 +4,11 @@ import bfgsSource from '../../../shaders/linalg/bfgs.wgsl';
 import ddSource from '../../../shaders/linalg/double-damping.wgsl';
 import sumSource from '../../../shaders/linalg/workgroup-sum.wgsl';
 import { fail } from '../../device/errors.js';
-import type { BufferRef } from '../../graph/dispatch.js';
-import type { LowerCtx } from '../../graph/op.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import type { BufferRef } from '../../device/dispatch.js';
+import type { Tensor, LowerCtx } from '../../tensor/tensor.js';
 import { dispatchGemm } from '../gemm/kernels.js';
-import { grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 import { bindFor, recordEffect, requireLeaf, requireShape } from './effect.js';
 
 const coefKernel = new Kernel({ name: 'linalg/bfgs-coef', source: [sumSource, bfgsSource], entry: 'coef' });

@@ -3,13 +3,12 @@
 // optimizers keep their factors, inverses and curvature pairs in leaves and chain such effects;
 // a compiled plan runs effects in the order they were recorded, after every value they read.
 import { fail } from '../../device/errors.js';
-import type { BufferRef } from '../../graph/dispatch.js';
-import type { LowerCtx, OpDef } from '../../graph/op.js';
+import type { BufferRef } from '../../device/dispatch.js';
 import { runtime } from '../../graph/runtime.js';
 import type { DType } from '../../tensor/dtype.js';
 import { fmt, sameShape } from '../../tensor/shape.js';
-import { apply, Tensor } from '../../tensor/tensor.js';
-import type { Kernel } from '../kernel.js';
+import { apply, Tensor, type LowerCtx, type OpDef } from '../../tensor/tensor.js';
+import type { Kernel } from '../../device/kernel.js';
 
 export type Refs = Record<string, BufferRef>;
 /** Emits the dispatches of an effect, given the buffers of its tensors by name. */

@@ -4,7 +4,7 @@
 import source from '../../../shaders/linalg/factor-stats.wgsl';
 import { fail } from '../../device/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { Kernel } from '../kernel.js';
+import { Kernel } from '../../device/kernel.js';
 import { matrixDims, recordEffect, requireLeaf, requireShape } from './effect.js';
 
 const kernel = new Kernel({ name: 'linalg/factor-stats', source });

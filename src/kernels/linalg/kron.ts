@@ -3,12 +3,11 @@
 // and the update of w and b.
 import source from '../../../shaders/linalg/kron.wgsl';
 import { fail } from '../../device/errors.js';
-import type { BufferRef } from '../../graph/dispatch.js';
-import type { LowerCtx } from '../../graph/op.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import type { BufferRef } from '../../device/dispatch.js';
+import type { Tensor, LowerCtx } from '../../tensor/tensor.js';
 import { dispatchGemm } from '../gemm/kernels.js';
-import { grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 import { bindFor, recordEffect, requireLeaf, requireShape } from './effect.js';
 
 const momentumKernel = new Kernel({ name: 'linalg/kron-momentum', source, entry: 'momentum' });

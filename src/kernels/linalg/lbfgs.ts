@@ -6,13 +6,12 @@ import compactSource from '../../../shaders/linalg/lbfgs-compact.wgsl';
 import source from '../../../shaders/linalg/lbfgs.wgsl';
 import sumSource from '../../../shaders/linalg/workgroup-sum.wgsl';
 import { fail } from '../../device/errors.js';
-import type { BufferRef } from '../../graph/dispatch.js';
-import type { LowerCtx } from '../../graph/op.js';
+import type { BufferRef } from '../../device/dispatch.js';
 import { runtime } from '../../graph/runtime.js';
 import { zeros, tensor } from '../../tensor/create.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import type { Tensor, LowerCtx } from '../../tensor/tensor.js';
 import { dispatchGemm, type GemmFlags } from '../gemm/kernels.js';
-import { Kernel } from '../kernel.js';
+import { Kernel } from '../../device/kernel.js';
 import { emitAddScaled, maxAddScaled, SKIP_EPS } from './bfgs.js';
 import { bindFor, matrixDims, recordEffect, requireLeaf, requireShape } from './effect.js';
 

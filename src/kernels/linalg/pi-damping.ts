@@ -3,7 +3,7 @@ import source from '../../../shaders/linalg/pi-damping.wgsl';
 import sumSource from '../../../shaders/linalg/workgroup-sum.wgsl';
 import { fail } from '../../device/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { Kernel } from '../kernel.js';
+import { Kernel } from '../../device/kernel.js';
 import { matrixDims, recordEffect, requireLeaf, requireShape } from './effect.js';
 
 const kernel = new Kernel({ name: 'linalg/pi-damping', source: [sumSource, source] });

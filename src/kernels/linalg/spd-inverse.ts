@@ -13,8 +13,8 @@
 import source from '../../../shaders/linalg/spd-inverse.wgsl';
 import { fail } from '../../device/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 import { bindFor, matrixDims, recordEffect, requireLeaf, requireShape, type Emit } from './effect.js';
 
 const kernel = (entry: string) => new Kernel({ name: `linalg/spd-inverse/${entry}`, source, entry });

@@ -1,10 +1,9 @@
 // Batch means for K-BFGS's curvature pairs (shaders/linalg/stats.wgsl).
 import source from '../../../shaders/linalg/stats.wgsl';
 import { fail } from '../../device/errors.js';
-import type { BufferRef } from '../../graph/dispatch.js';
-import type { LowerCtx } from '../../graph/op.js';
-import type { Tensor } from '../../tensor/tensor.js';
-import { Kernel } from '../kernel.js';
+import type { BufferRef } from '../../device/dispatch.js';
+import type { Tensor, LowerCtx } from '../../tensor/tensor.js';
+import { Kernel } from '../../device/kernel.js';
 import { matrixDims, recordEffect, requireLeaf, requireShape } from './effect.js';
 
 const meanKernel = new Kernel({ name: 'linalg/col-mean', source, entry: 'col_mean' });

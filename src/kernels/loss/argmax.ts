@@ -2,10 +2,9 @@
 // logits back): shaders/loss/argmax.wgsl. Neither has a gradient.
 import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/loss/argmax.wgsl';
-import type { OpDef } from '../../graph/op.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
-import { grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
+import { grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 import { checkLabels, checkLogits } from './labels.js';
 import { lowerReduced } from './reduction.js';
 

@@ -5,10 +5,9 @@ import nan from '../../../shaders/common/nan.wgsl';
 import workgroupSum from '../../../shaders/linalg/workgroup-sum.wgsl';
 import rowLse from '../../../shaders/loss/row-lse.wgsl';
 import source from '../../../shaders/loss/cross-entropy.wgsl';
-import type { OpDef } from '../../graph/op.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
-import { grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
+import { grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 import { checkLabels } from './labels.js';
 import { checkReduction, gradTerms, lowerReduced, reducedShape, type Reduction } from './reduction.js';
 

@@ -2,20 +2,21 @@
 // forward (plus the shared reduction) and one per differentiated input backward:
 // shaders/loss/pointwise.wgsl.
 import source from '../../../shaders/loss/pointwise.wgsl';
+import { CodeTable, POISON_WGSL } from '../../device/codes.js';
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
 import { fmt, sameShape } from '../../tensor/shape.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
 import { requireDtype } from '../elementwise/checks.js';
-import { grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 import { checkReduction, gradTerms, lowerReduced, reducedShape, type Reduction } from './reduction.js';
 
-const forward = new Kernel({ name: 'loss/pointwise', source, entry: 'forward' });
-const backward = new Kernel({ name: 'loss/pointwise-grad', source, entry: 'backward' });
+const LOSSES = new CodeTable('LOSS', ['mseLoss', 'sigmoidBce'] as const);
+type LossKind = (typeof LOSSES.names)[number];
 
-type LossKind = 'mseLoss' | 'sigmoidBce';
-const CODES: Record<LossKind, number> = { mseLoss: 0, sigmoidBce: 1 };
+const sources = LOSSES.withSource('loss/pointwise', POISON_WGSL, source);
+const forward = new Kernel({ name: 'loss/pointwise', source: sources, entry: 'forward' });
+const backward = new Kernel({ name: 'loss/pointwise-grad', source: sources, entry: 'backward' });
 
 interface Attrs {
   kind: LossKind;
@@ -28,7 +29,7 @@ const pointwiseGradOp: OpDef<Attrs & { wrt: 0 | 1 }> = {
   lower(ctx, { inputs: [a, b, g], attrs }, out) {
     ctx.dispatch({
       kernel: backward,
-      constants: { OP: CODES[attrs.kind], WRT: attrs.wrt },
+      constants: { LOSS: LOSSES.code[attrs.kind], WRT_TARGET: attrs.wrt },
       bind: { a: ctx.ref(a!), b: ctx.ref(b!), g: ctx.ref(g!), grad: ctx.out },
       uniforms: { n: out.numel, ...gradTerms(attrs.reduction, out.numel) },
       workgroups: grid1d(out.numel, backward.defaultWorkgroupSize[0]),
@@ -51,7 +52,7 @@ const pointwiseOp: OpDef<Attrs> = {
     lowerReduced(ctx, attrs.reduction, n, (loss) =>
       ctx.dispatch({
         kernel: forward,
-        constants: { OP: CODES[attrs.kind] },
+        constants: { LOSS: LOSSES.code[attrs.kind] },
         bind: { a: ctx.ref(a!), b: ctx.ref(b!), loss },
         uniforms: { n },
         workgroups: grid1d(n, forward.defaultWorkgroupSize[0]),

@@ -7,9 +7,9 @@ import faults from '../../../shaders/common/faults.wgsl';
 import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/loss/sum.wgsl';
 import { fail } from '../../device/errors.js';
-import type { BufferRef } from '../../graph/dispatch.js';
-import type { LowerCtx } from '../../graph/op.js';
-import { Kernel } from '../kernel.js';
+import type { BufferRef } from '../../device/dispatch.js';
+import type { LowerCtx } from '../../tensor/tensor.js';
+import { Kernel } from '../../device/kernel.js';
 
 const sumKernel = new Kernel({ name: 'loss/sum', source: [nan, faults, source] });
 

@@ -2,12 +2,11 @@
 // shaders/loss/softmax.wgsl (with the shared row-lse.wgsl).
 import rowLse from '../../../shaders/loss/row-lse.wgsl';
 import source from '../../../shaders/loss/softmax.wgsl';
-import type { OpDef } from '../../graph/op.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
 import { axisOf, numel } from '../../tensor/shape.js';
 import { requireDtype } from '../elementwise/checks.js';
-import { grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 
 const forward = new Kernel({ name: 'loss/softmax', source: [rowLse, source], entry: 'forward' });
 const backward = new Kernel({ name: 'loss/softmax-grad', source: [rowLse, source], entry: 'backward' });
@@ -15,7 +14,6 @@ const backward = new Kernel({ name: 'loss/softmax-grad', source: [rowLse, source
 const rowWg = () => forward.defaultWorkgroupSize[0];
 
 type SoftmaxKind = 'logSoftmax' | 'softmax';
-const CODES: Record<SoftmaxKind, number> = { logSoftmax: 0, softmax: 1 };
 
 interface Attrs {
   kind: SoftmaxKind;
@@ -36,7 +34,7 @@ const softmaxGradOp: OpDef<Attrs> = {
     const { uniforms, rows } = rowView(x!.shape, attrs.axis);
     ctx.dispatch({
       kernel: backward,
-      constants: { OP: CODES[attrs.kind] },
+      constants: { SOFTMAX: attrs.kind === 'softmax' ? 1 : 0 },
       bind: { x: ctx.ref(x!), g: ctx.ref(g!), dx: ctx.out },
       uniforms,
       workgroups: grid1d(rows, rowWg()),
@@ -54,7 +52,7 @@ const softmaxOp: OpDef<Attrs> = {
     const { uniforms, rows } = rowView(x!.shape, attrs.axis);
     ctx.dispatch({
       kernel: forward,
-      constants: { OP: CODES[attrs.kind] },
+      constants: { SOFTMAX: attrs.kind === 'softmax' ? 1 : 0 },
       bind: { x: ctx.ref(x!), out: ctx.out },
       uniforms,
       workgroups: grid1d(rows, rowWg()),

@@ -4,13 +4,12 @@
 // count are state that no gradient reaches, and dx = g (the batch mean is not differentiated).
 import source from '../../../shaders/nn/centering.wgsl';
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
 import { runtime } from '../../graph/runtime.js';
 import { fmt, sameShape } from '../../tensor/shape.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
 import { requireDtype } from '../elementwise/checks.js';
-import { grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 import { inPlaceUpdate } from '../optim/update.js';
 
 const entry = (name: string) => new Kernel({ name: `nn/centering/${name}`, source, entry: name });

@@ -4,12 +4,11 @@
 import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/nn/residual-mix.wgsl';
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
 import { fmt, sameShape } from '../../tensor/shape.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
 import { requireDtype } from '../elementwise/checks.js';
-import { grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 
 const entry = (name: string) => new Kernel({ name: `nn/residual-mix/${name}`, source: [nan, source], entry: name });
 const kernels = { forward: entry('forward'), gradInput: entry('grad_input'), gradM: entry('grad_m') };
@@ -26,7 +25,7 @@ const gradInputOp: OpDef<Attrs & { which: 0 | 1 }> = {
   lower(ctx, { inputs: [m, y, g], attrs }, out) {
     ctx.dispatch({
       kernel: kernels.gradInput,
-      constants: { WHICH: attrs.which },
+      constants: { GRAD_BRANCH: attrs.which },
       bind: { m: ctx.ref(m!), y: ctx.ref(y!), g: ctx.ref(g!), out: ctx.out },
       uniforms: { n: out.numel, alpha: attrs.alpha, beta: attrs.beta },
       workgroups: grid1d(out.numel, kernels.gradInput.defaultWorkgroupSize[0]),

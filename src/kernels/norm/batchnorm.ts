@@ -7,12 +7,11 @@
 // the batch mean and variance.
 import source from '../../../shaders/norm/batchnorm.wgsl';
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
 import { fmt, sameShape } from '../../tensor/shape.js';
 import { requireDtype } from '../elementwise/checks.js';
-import { grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 import { reshape } from '../shape/reshape.js';
 
 const entry = (name: string) => new Kernel({ name: `norm/batchnorm/${name}`, source, entry: name });
@@ -58,7 +57,7 @@ const gradSumOp: OpDef<Attrs & { which: 0 | 1 }> = {
   lower(ctx, { inputs: [x3, g3, mean, variance], attrs }) {
     ctx.dispatch({
       kernel: kernels.gradSum,
-      constants: { WHICH: attrs.which },
+      constants: { GRAD_GAMMA: attrs.which },
       bind: { x: ctx.ref(x3!), g: ctx.ref(g3!), stat_mean: ctx.ref(mean!), stat_var: ctx.ref(variance!), out: ctx.out },
       uniforms: params(attrs),
       workgroups: attrs.shape[1],

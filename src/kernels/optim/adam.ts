@@ -3,7 +3,7 @@ import faults from '../../../shaders/common/faults.wgsl';
 import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/optim/adam.wgsl';
 import type { Tensor } from '../../tensor/tensor.js';
-import { Kernel } from '../kernel.js';
+import { Kernel } from '../../device/kernel.js';
 import { hyperSource } from './hyper.js';
 import { parameterUpdate } from './update.js';
 

@@ -3,7 +3,7 @@
 import philox from '../../../shaders/rng/philox.wgsl';
 import source from '../../../shaders/optim/ctld.wgsl';
 import type { Tensor } from '../../tensor/tensor.js';
-import { Kernel } from '../kernel.js';
+import { Kernel } from '../../device/kernel.js';
 import { hyperSource } from './hyper.js';
 import { checkPerElement, inPlaceUpdate } from './update.js';
 

@@ -1,14 +1,21 @@
-// The optimizer hyperparameter block (shaders/optim/hyper.wgsl): four u32 words
-// [lr as f32 bits, step, 1 − β₁ᵗ as f32 bits, 1 − β₂ᵗ as f32 bits], and the op that starts a step.
+// The optimizer hyperparameter block (struct Hyper in shaders/optim/hyper.wgsl: lr, step and
+// the two bias corrections), held in a u32 tensor and packed by the layout read from that struct,
+// and the op that starts a step.
 import advanceSource from '../../../shaders/optim/advance.wgsl';
 import hyperSource from '../../../shaders/optim/hyper.wgsl';
+import { Kernel } from '../../device/kernel.js';
+import { packUniforms, reflectStruct, unpackStruct, type StructLayout } from '../../device/uniforms.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { Kernel } from '../kernel.js';
 import { inPlaceUpdate } from './update.js';
 
 export { hyperSource };
 
-export const HYPER_WORDS = 4;
+let layout: StructLayout | undefined;
+// Read on first use, like every kernel's layouts: importing gradwgsl parses no WGSL.
+const hyperLayout = () => (layout ??= reflectStruct(hyperSource, 'Hyper'));
+
+/** u32 words in the block. */
+export const hyperWords = () => hyperLayout().size / 4;
 
 export interface HyperValues {
   lr: number;
@@ -17,18 +24,14 @@ export interface HyperValues {
 }
 
 export function packHyper(h: HyperValues): Uint32Array {
-  const words = new Uint32Array(HYPER_WORDS);
-  const floats = new Float32Array(words.buffer);
-  floats[0] = h.lr;
-  words[1] = h.step;
-  floats[2] = h.debias[0];
-  floats[3] = h.debias[1];
+  const words = new Uint32Array(hyperWords());
+  packUniforms(hyperLayout(), { lr: h.lr, step: h.step, debias: h.debias }, new DataView(words.buffer), 0, 'optimizer hyperparameters');
   return words;
 }
 
 export function unpackHyper(words: Uint32Array): HyperValues {
-  const floats = new Float32Array(words.buffer, words.byteOffset, HYPER_WORDS);
-  return { lr: floats[0]!, step: words[1]!, debias: [floats[2]!, floats[3]!] };
+  const v = unpackStruct(hyperLayout(), new DataView(words.buffer, words.byteOffset, hyperLayout().size));
+  return { lr: v.lr![0]!, step: v.step![0]!, debias: [v.debias![0]!, v.debias![1]!] };
 }
 
 const advanceKernel = new Kernel({ name: 'optim/advance', source: [hyperSource, advanceSource] });

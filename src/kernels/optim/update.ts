@@ -2,12 +2,11 @@
 // buffers in place (no value of its own). Plans run effects after everything that reads the
 // parameter, in the order they were applied.
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
 import { fmt, sameShape } from '../../tensor/shape.js';
-import { ELEMENTWISE_WG, grid1d } from '../grid.js';
-import type { Constants, Kernel } from '../kernel.js';
-import type { UniformValue } from '../uniforms.js';
+import { ELEMENTWISE_WG, grid1d } from '../../device/grid.js';
+import type { Constants, Kernel } from '../../device/kernel.js';
+import type { UniformValue } from '../../device/uniforms.js';
 
 interface Attrs {
   kernel: Kernel;

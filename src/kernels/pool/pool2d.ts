@@ -10,12 +10,11 @@ import nan from '../../../shaders/common/nan.wgsl';
 import poolSource from '../../../shaders/pool/pool.wgsl';
 import windowLib from '../../../shaders/conv/window.wgsl';
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
 import { fmt, sameShape } from '../../tensor/shape.js';
 import { requireDtype } from '../elementwise/checks.js';
-import { ELEMENTWISE_WG, grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { ELEMENTWISE_WG, grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 import { geometryUniforms, resolveWindow, windowGeometry, type Window, type WindowOptions } from '../conv/window.js';
 
 const entry = (name: string) => new Kernel({ name: `pool/${name}`, source: [nan, windowLib, poolSource], entry: name });

@@ -7,17 +7,16 @@ import philox from '../../../shaders/rng/philox.wgsl';
 import grid from '../../../shaders/precision/grid.wgsl';
 import source from '../../../shaders/gemm/fp8-chunked.wgsl';
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
 import { PAPER_ACCUMULATION, checkAccumulation, type Accumulation } from '../../precision/accumulate.js';
 import { FP8_E5M2, gridConstants, type FloatFormat } from '../../precision/format.js';
-import { ROUNDING_CODE } from '../../precision/round.js';
+import { ROUNDING } from '../../precision/round.js';
 import { fmt } from '../../tensor/shape.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
-import { Kernel } from '../kernel.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
+import { Kernel } from '../../device/kernel.js';
 import { rngKey } from '../rng/random.js';
 import { encode } from './quantize.js';
 
-const kernel = new Kernel({ name: 'gemm/fp8-chunked', source: [philox, grid, source] });
+const kernel = new Kernel({ name: 'gemm/fp8-chunked', source: ROUNDING.withSource('gemm/fp8-chunked', philox, grid, source) });
 
 /** 16×16 threads (64×64 outputs) for big outputs, 4×4 threads for small ones (as gemm/kernels.ts). */
 const TILES = { tiled: { TX: 16, TY: 16, TK: 16 }, small: { TX: 4, TY: 4, TK: 16 } } as const;
@@ -105,7 +104,7 @@ const lowpMatmulOp: OpDef<Attrs> = {
         ACC_M: g.man,
         ACC_EMIN: g.emin,
         ACC_MAX: g.maxBits,
-        ACC_MODE: ROUNDING_CODE[acc.mode],
+        ACC_MODE: ROUNDING.code[acc.mode],
         ...tile,
       },
       bind: { a: ctx.ref(a!), b: ctx.ref(b!), c: ctx.out },

@@ -8,19 +8,18 @@ import grid from '../../../shaders/precision/grid.wgsl';
 import tally from '../../../shaders/precision/tally.wgsl';
 import source from '../../../shaders/precision/quantize.wgsl';
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
 import { codesPerWord } from '../../precision/codec.js';
 import { gridConstants, type FloatFormat } from '../../precision/format.js';
-import { ROUNDING_CODE, type RoundingMode } from '../../precision/round.js';
+import { ROUNDING, type RoundingMode } from '../../precision/round.js';
 import type { DType } from '../../tensor/dtype.js';
 import { fmt, numel } from '../../tensor/shape.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
 import { requireDtype } from '../elementwise/checks.js';
-import { ELEMENTWISE_WG, grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { ELEMENTWISE_WG, grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 import { quadGrid, rngKey } from '../rng/random.js';
 
-const sources = [philox, grid, tally, source];
+const sources = ROUNDING.withSource('precision/quantize', philox, grid, tally, source);
 const kernels = {
   round: new Kernel({ name: 'precision/round', source: sources, entry: 'to_grid' }),
   encode: new Kernel({ name: 'precision/encode', source: sources, entry: 'encode' }),
@@ -53,7 +52,7 @@ export function formatConstants(format: FloatFormat): Record<string, number> {
 
 function roundAttrs(format: FloatFormat, opts: RoundOptions, what: string): Attrs {
   const mode = opts.mode ?? 'rne';
-  if (!(mode in ROUNDING_CODE)) fail(`${what}: rounding mode '${String(mode)}' is not one of rne, trunc, sr`);
+  if (!ROUNDING.has(mode)) fail(`${what}: rounding mode '${String(mode)}' is not one of ${ROUNDING.names.join(', ')}`);
   if (mode !== 'sr') return { format, mode, seed: 0, stream: 0, shape: [] };
   if (opts.seed === undefined) fail(`${what}: stochastic rounding needs a seed ({ mode: 'sr', seed })`);
   return { format, mode, ...rngKey({ seed: opts.seed, stream: opts.stream }, what), shape: [] };
@@ -81,7 +80,7 @@ const roundOp: OpDef<Attrs> = {
   lower(ctx, { inputs: [x], attrs }, out) {
     ctx.dispatch({
       kernel: kernels.round,
-      constants: { ...formatConstants(attrs.format), MODE: ROUNDING_CODE[attrs.mode] },
+      constants: { ...formatConstants(attrs.format), MODE: ROUNDING.code[attrs.mode] },
       bind: { x: ctx.ref(x!), out: ctx.out },
       uniforms: rngUniforms(attrs, out.numel),
       workgroups: quadGrid(out.numel),
@@ -108,7 +107,7 @@ const encodeOp: OpDef<Attrs> = {
   lower(ctx, { inputs: [x, counter], attrs }) {
     ctx.dispatch({
       kernel: counter ? kernels.encodeCounted : kernels.encode,
-      constants: { ...formatConstants(attrs.format), MODE: ROUNDING_CODE[attrs.mode] },
+      constants: { ...formatConstants(attrs.format), MODE: ROUNDING.code[attrs.mode] },
       bind: { x: ctx.ref(x!), out: ctx.out, ...(counter ? { counts: ctx.ref(counter) } : {}) },
       uniforms: rngUniforms(attrs, x!.numel),
       workgroups: quadGrid(x!.numel),

@@ -3,8 +3,7 @@
 // mean loss into that of the loss scaled by `scale` (scale = batch size: the summed loss), so
 // small back-propagated errors stay above the FP8 underflow threshold.
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
 import { mulScalar } from '../elementwise/unary.js';
 
 const scaleGradientOp: OpDef<{ scale: number }> = {

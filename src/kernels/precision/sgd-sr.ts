@@ -6,14 +6,14 @@ import tally from '../../../shaders/precision/tally.wgsl';
 import source from '../../../shaders/precision/sgd-sr.wgsl';
 import { fail } from '../../device/errors.js';
 import type { FloatFormat } from '../../precision/format.js';
-import { ROUNDING_CODE } from '../../precision/round.js';
+import { ROUNDING } from '../../precision/round.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { hyperSource } from '../optim/hyper.js';
-import { Kernel } from '../kernel.js';
+import { Kernel } from '../../device/kernel.js';
 import { checkPerElement, inPlaceUpdate } from '../optim/update.js';
 import { formatConstants } from './quantize.js';
 
-const sources = [philox, grid, tally, hyperSource, source];
+const sources = ROUNDING.withSource('precision/sgd-sr', philox, grid, tally, hyperSource, source);
 const plain = new Kernel({ name: 'precision/sgd-sr', source: sources, entry: 'axpy' });
 const counted = new Kernel({ name: 'precision/sgd-sr-counted', source: sources, entry: 'axpy_counted' });
 
@@ -44,7 +44,7 @@ export function lowpSgdUpdate(param: Tensor, grad: Tensor, momentumBuffer: Tenso
     h.counter ? counted : plain,
     buffers,
     { n: param.numel, grad_scale: h.gradScale, momentum: h.momentum, weight_decay: h.weightDecay, seed: h.seed, stream: h.stream },
-    { ...formatConstants(h.format), MODE: ROUNDING_CODE[h.rounding] },
+    { ...formatConstants(h.format), MODE: ROUNDING.code[h.rounding] },
     Math.ceil(param.numel / 4),
   );
 }

@@ -1,21 +1,25 @@
-// Reductions over one axis (sum, mean, max, min) and sumTo for broadcast gradients:
-// shaders/reduce/reduce.wgsl.
+// Reductions over one axis (sum, mean, max, min), their gradients, and sumTo for broadcast
+// gradients: shaders/reduce/reduce.wgsl. The gradients are kernels of that file too (the
+// reduction spread back along its axis), so this module needs no elementwise op.
 import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/reduce/reduce.wgsl';
+import { CodeTable, POISON_WGSL } from '../../device/codes.js';
+import type { BufferRef } from '../../device/dispatch.js';
 import { fail } from '../../device/errors.js';
-import type { BufferRef } from '../../graph/dispatch.js';
-import type { OpDef } from '../../graph/op.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import { ELEMENTWISE_WG, grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 import { axisOf, fmt, numel } from '../../tensor/shape.js';
-import { equal, mul } from '../elementwise/binary.js';
+import { apply, type OpDef, type Tensor } from '../../tensor/tensor.js';
 import { requireDtype } from '../elementwise/checks.js';
-import { mulScalar } from '../elementwise/unary.js';
-import { ELEMENTWISE_WG, grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
-import { broadcastTo } from '../shape/broadcast.js';
 import { reshape } from '../shape/reshape.js';
 
-const kernel = new Kernel({ name: 'reduce/axis', source: [nan, source] });
+/** What the kernel computes; a mean is a sum scaled by 1/len. */
+export const REDUCE_OPS = new CodeTable('OP', ['sum', 'max', 'min'] as const);
+
+const sources = REDUCE_OPS.withSource('reduce/axis', POISON_WGSL, nan, source);
+const kernel = new Kernel({ name: 'reduce/axis', source: sources, entry: 'main' });
+const expandKernel = new Kernel({ name: 'reduce/expand', source: sources, entry: 'expand' });
+const expandExtremeKernel = new Kernel({ name: 'reduce/expand-extreme', source: sources, entry: 'expand_extreme' });
 
 /** Long axes with few outputs reduce in two passes of about √len each. */
 const TWO_PASS_FROM = 2048;
@@ -27,7 +31,7 @@ export function reducesInOnePass(len: number, outputs: number): boolean {
 }
 
 type ReduceKind = 'sum' | 'mean' | 'max' | 'min';
-const CODES = { sum: 0, mean: 0, max: 1, min: 2 } as const;
+const KERNEL_OP = { sum: 'sum', mean: 'sum', max: 'max', min: 'min' } as const satisfies Record<ReduceKind, (typeof REDUCE_OPS.names)[number]>;
 
 interface Attrs {
   kind: ReduceKind;
@@ -55,7 +59,7 @@ const reduceOp: OpDef<Attrs> = {
     const pass = (from: BufferRef, to: BufferRef, n: number, chunk: number, k: number) =>
       ctx.dispatch({
         kernel,
-        constants: { OP: CODES[attrs.kind] },
+        constants: { OP: REDUCE_OPS.code[KERNEL_OP[attrs.kind]] },
         bind: { x: from, out: to },
         uniforms: { outer, len: n, inner, chunk, scale: k },
         workgroups: grid1d(outer * Math.ceil(n / chunk) * inner, ELEMENTWISE_WG),
@@ -70,18 +74,41 @@ const reduceOp: OpDef<Attrs> = {
     pass(partials, ctx.out, Math.ceil(len / Math.ceil(len / parts)), parts, scale);
   },
   backward(g, { inputs: [x], attrs }, out) {
-    const kept = outShape(x!.shape, attrs.axis, true);
-    const gk = reshape(g, kept);
-    switch (attrs.kind) {
-      case 'sum':
-        return [broadcastTo(gk, x!.shape)];
-      case 'mean':
-        return [broadcastTo(mulScalar(gk, 1 / x!.shape[attrs.axis]!), x!.shape)];
-      default: {
-        // The gradient goes to every element equal to the extreme (ties share it in full).
-        const mask = equal(x!, reshape(out, kept));
-        return [mul(mask, broadcastTo(gk, x!.shape))];
-      }
+    const extreme = attrs.kind === 'max' || attrs.kind === 'min';
+    return [apply(reduceGradOp, extreme ? [g, x!, out] : [g], { ...attrs, shape: x!.shape })];
+  },
+};
+
+/**
+ * The gradient of a reduction of an input shaped `shape`: from [g] for sum and mean, from
+ * [g, x, extreme] for max and min (the gradient goes to every element equal to the extreme;
+ * ties each get it in full).
+ */
+const reduceGradOp: OpDef<Attrs & { shape: readonly number[] }> = {
+  name: 'reduceGrad',
+  infer(_, { shape }) {
+    return { shape, dtype: 'f32' };
+  },
+  lower(ctx, { inputs: [g, x, extreme], attrs }, out) {
+    const s = attrs.shape;
+    const len = s[attrs.axis]!;
+    const uniforms = {
+      outer: numel(s.slice(0, attrs.axis)),
+      len,
+      inner: numel(s.slice(attrs.axis + 1)),
+      chunk: len,
+      scale: attrs.kind === 'mean' ? 1 / len : 1,
+    };
+    const workgroups = grid1d(out.numel, ELEMENTWISE_WG);
+    if (x && extreme) {
+      ctx.dispatch({
+        kernel: expandExtremeKernel,
+        bind: { g: ctx.ref(g!), x: ctx.ref(x), extreme: ctx.ref(extreme), dx: ctx.out },
+        uniforms,
+        workgroups,
+      });
+    } else {
+      ctx.dispatch({ kernel: expandKernel, bind: { g: ctx.ref(g!), dx: ctx.out }, uniforms, workgroups });
     }
   },
 };

@@ -4,10 +4,9 @@ import philox from '../../../shaders/rng/philox.wgsl';
 import source from '../../../shaders/rng/dropout.wgsl';
 import stream from '../../../shaders/rng/stream.wgsl';
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
 import { requireDtype } from '../elementwise/checks.js';
-import { Kernel } from '../kernel.js';
+import { Kernel } from '../../device/kernel.js';
 import { quadGrid, rngKey, type RngOptions } from './random.js';
 
 const kernel = new Kernel({ name: 'rng/dropout', source: [philox, stream, source] });

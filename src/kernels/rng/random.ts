@@ -5,11 +5,10 @@ import philox from '../../../shaders/rng/philox.wgsl';
 import source from '../../../shaders/rng/random.wgsl';
 import stream from '../../../shaders/rng/stream.wgsl';
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
 import { runtime } from '../../graph/runtime.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
-import { ELEMENTWISE_WG, grid1d } from '../grid.js';
-import { Kernel } from '../kernel.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
+import { ELEMENTWISE_WG, grid1d } from '../../device/grid.js';
+import { Kernel } from '../../device/kernel.js';
 
 const bitsKernel = new Kernel({ name: 'rng/bits', source: [philox, stream, source], entry: 'bits' });
 const fillKernel = new Kernel({ name: 'rng/fill', source: [philox, stream, source], entry: 'fill' });
@@ -56,7 +55,7 @@ const randomOp: OpDef<Attrs> = {
     const bits = attrs.dist === 'bits';
     ctx.dispatch({
       kernel: bits ? bitsKernel : fillKernel,
-      constants: bits ? {} : { DIST: attrs.dist === 'uniform' ? 0 : 1 },
+      constants: bits ? {} : { NORMAL: attrs.dist === 'normal' ? 1 : 0 },
       bind: bits ? { bits_out: ctx.out } : { out: ctx.out },
       uniforms: { n: out.numel, seed: attrs.seed, stream: attrs.stream, scale: attrs.scale, shift: attrs.shift },
       workgroups: quadGrid(out.numel),

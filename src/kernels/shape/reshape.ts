@@ -1,7 +1,6 @@
 // reshape: the same storage seen with another shape. No kernel runs.
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
 import { fmt, numel } from '../../tensor/shape.js';
 
 const reshapeOp: OpDef<{ shape: readonly number[] }> = {

@@ -2,11 +2,10 @@
 // shaders/shape/transpose.wgsl. Matmul reads transposes in place; this is for everything else.
 import source from '../../../shaders/shape/transpose.wgsl';
 import { fail } from '../../device/errors.js';
-import type { OpDef } from '../../graph/op.js';
 import { DTYPES } from '../../tensor/dtype.js';
-import { apply, type Tensor } from '../../tensor/tensor.js';
+import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
 import { fmt, numel } from '../../tensor/shape.js';
-import { Kernel } from '../kernel.js';
+import { Kernel } from '../../device/kernel.js';
 
 const kernel = new Kernel({ name: 'shape/transpose', source });
 

@@ -1,6 +1,8 @@
-// Packs a uniform struct from the layout wgsl_reflect reads out of the WGSL source,
-// so no TypeScript table of offsets can drift from the shader.
-import { fail } from '../device/errors.js';
+// Packs a uniform struct (or any struct of 32-bit scalars and vectors) from the layout
+// wgsl_reflect reads out of the WGSL source, so no TypeScript table of offsets can drift from
+// the shader.
+import { WgslReflect } from 'wgsl_reflect/wgsl_reflect.module.js';
+import { fail } from './errors.js';
 
 export type UniformValue = number | readonly number[];
 
@@ -13,12 +15,15 @@ export interface UniformMember {
   count: number;
 }
 
-export interface UniformLayout {
+export interface StructLayout {
+  size: number;
+  members: UniformMember[];
+}
+
+export interface UniformLayout extends StructLayout {
   /** The `var<uniform>` name in WGSL. */
   varName: string;
   binding: number;
-  size: number;
-  members: UniformMember[];
 }
 
 interface ReflectedType {
@@ -43,9 +48,29 @@ export function memberKind(type: ReflectedType, where: string): { scalar: Scalar
   return fail(`${where}: uniform member type '${type.name}' is not supported (use u32, i32, f32 or their vectors)`);
 }
 
+/** The layout of struct `name` declared in `source` (a buffer TypeScript reads and writes). */
+export function reflectStruct(source: string, name: string): StructLayout {
+  const struct = new WgslReflect(source).structs.find((s) => s.name === name);
+  if (!struct) return fail(`reflectStruct: no struct '${name}' in the given WGSL`);
+  const members = struct.members.map((m) => ({ name: m.name, offset: m.offset, ...memberKind(m.type as never, `struct ${name}`) }));
+  return { size: struct.size, members };
+}
+
+/** Reads every member of `layout` from `source` at `base` (the inverse of packUniforms). */
+export function unpackStruct(layout: StructLayout, source: DataView, base = 0): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const m of layout.members) {
+    out[m.name] = Array.from({ length: m.count }, (_, i) => {
+      const at = base + m.offset + 4 * i;
+      return m.scalar === 'f32' ? source.getFloat32(at, true) : m.scalar === 'i32' ? source.getInt32(at, true) : source.getUint32(at, true);
+    });
+  }
+  return out;
+}
+
 /** Writes `values` into `target` at `base`; every member must be given, and nothing else. */
 export function packUniforms(
-  layout: UniformLayout,
+  layout: StructLayout,
   values: Record<string, UniformValue>,
   target: DataView,
   base: number,

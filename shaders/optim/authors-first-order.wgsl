@@ -2,14 +2,16 @@
 // first_order_methods.py; our spec §7), needs shaders/optim/hyper.wgsl first. All three work on
 // the momentum gradient D — an EMA, not PyTorch's heavy-ball sum — of the gradient plus τ·w:
 //   D ← ρD + (1 − ρ)(grad + τw)
-//   MODE 0, SGD-momentum:  w ← w − lr·D
-//   MODE 1, Adam:          v ← β₂v + (1 − β₂)D²;  w ← w − lr·(D/c₁) / (sqrt(v/c₂) + ε)
-//   MODE 2, RMSprop:       v ← β₂v + (1 − β₂)D²;  w ← w − lr·D / (sqrt(v) + ε)
+//   MODE_SGD, SGD-momentum:  w ← w − lr·D
+//   MODE_ADAM, Adam:         v ← β₂v + (1 − β₂)D²;  w ← w − lr·(D/c₁) / (sqrt(v/c₂) + ε)
+//   MODE_RMSPROP, RMSprop:   v ← β₂v + (1 − β₂)D²;  w ← w − lr·D / (sqrt(v) + ε)
 // with c₁ = 1 − ρᵗ, c₂ = 1 − β₂ᵗ from the hyper block. The quirks are the authors': v averages
 // the square of D (not of the raw gradient), and β₂ = 0.9 in their runs.
 // Entry `warm` adds scale·(grad + τw)² to v (RMSprop's warm start over one pass of the data).
+// The mode codes come from src/kernels/optim/authors-first-order.ts, concatenated before this
+// source; an unknown mode writes NaN into the parameter.
 
-override MODE: u32 = 0u;
+override MODE: u32;
 
 struct Params {
   n: u32,
@@ -37,17 +39,22 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let w = param[i];
   let d = p.rho * momentum[i] + p.one_minus_rho * (grad[i] + p.tau * w);
   momentum[i] = d;
-  if (MODE == 0u) {
-    param[i] = w - hyper.lr * d;
-    return;
+  switch MODE {
+    case MODE_SGD: { param[i] = w - hyper.lr * d; }
+    case MODE_ADAM: {
+      let v = second_moment(i, d);
+      param[i] = w - hyper.lr * (d / hyper.debias.x) / (sqrt(v / hyper.debias.y) + p.eps);
+    }
+    case MODE_RMSPROP: { param[i] = w - hyper.lr * d / (sqrt(second_moment(i, d)) + p.eps); }
+    default: { param[i] = poison(); }
   }
+}
+
+// v ← β₂v + (1 − β₂)D², stored, and returned.
+fn second_moment(i: u32, d: f32) -> f32 {
   let v = p.beta2 * second[i] + p.one_minus_beta2 * d * d;
   second[i] = v;
-  if (MODE == 1u) {
-    param[i] = w - hyper.lr * (d / hyper.debias.x) / (sqrt(v / hyper.debias.y) + p.eps);
-  } else {
-    param[i] = w - hyper.lr * d / (sqrt(v) + p.eps);
-  }
+  return v;
 }
 
 struct WarmParams {

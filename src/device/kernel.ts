@@ -3,8 +3,8 @@
 // (the values of WGSL `override` constants), so shapes travel in uniforms and one pipeline
 // serves every batch size.
 import { WgslReflect } from 'wgsl_reflect/wgsl_reflect.module.js';
-import { GpuError, fail } from '../device/errors.js';
-import type { Gpu } from '../device/gpu.js';
+import { GpuError, fail } from './errors.js';
+import type { Gpu } from './gpu.js';
 import { memberKind, type UniformLayout } from './uniforms.js';
 
 export interface KernelSpec {

@@ -1,7 +1,7 @@
 // The K-BFGS authors' SGD-momentum / Adam / RMSprop (our spec §7) against float64 rules.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AuthorsFirstOrder } from '../../src/optim/authors-first-order.js';
-import type { AuthorsMode } from '../../src/kernels/linalg/authors-first-order.js';
+import type { AuthorsMode } from '../../src/kernels/optim/authors-first-order.js';
 import { tensor } from '../../src/tensor/create.js';
 import { gpu, randomArray, relError } from '../setup.js';
 

@@ -1,6 +1,6 @@
 // Workgroup grids for one-thread-per-element kernels. Past 65535 workgroups in x the grid
 // folds into y; kernels recover the flat index as gid.x + gid.y * num_workgroups.x * WG.
-import { fail } from '../device/errors.js';
+import { fail } from './errors.js';
 
 export const ELEMENTWISE_WG = 256;
 
