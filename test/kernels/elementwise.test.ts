@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as bin from '../../src/kernels/elementwise/binary.js';
 import * as un from '../../src/kernels/elementwise/unary.js';
+import { sumAll } from '../../src/kernels/reduce/reduce.js';
 import { fill } from '../../src/kernels/elementwise/fill.js';
 import { tensor } from '../../src/tensor/create.js';
 import { gradcheck } from '../gradcheck.js';
@@ -34,13 +35,20 @@ function broadcastRef(a: Float32Array, as: number[], b: Float32Array, bs: number
   return res;
 }
 
-const BINARY: [string, (a: any, b: any) => any, (x: number, y: number) => number][] = [
-  ['add', bin.add, (x, y) => x + y],
-  ['sub', bin.sub, (x, y) => x - y],
-  ['mul', bin.mul, (x, y) => x * y],
-  ['div', bin.div, (x, y) => x / y],
-  ['maximum', bin.maximum, Math.max],
-  ['minimum', bin.minimum, Math.min],
+// Every code of the binary table, with its float64 rule and whether a gradient flows.
+const BINARY: [string, (a: any, b: any) => any, (x: number, y: number) => number, boolean][] = [
+  ['add', bin.add, (x, y) => x + y, true],
+  ['sub', bin.sub, (x, y) => x - y, true],
+  ['mul', bin.mul, (x, y) => x * y, true],
+  ['div', bin.div, (x, y) => x / y, true],
+  ['maximum', bin.maximum, Math.max, true],
+  ['minimum', bin.minimum, Math.min, true],
+  // |a| keeps the base positive; the exponent b is in [0.5, 2).
+  ['pow', (a, b) => bin.pow(un.abs(a), b), (x, y) => Math.abs(x) ** y, true],
+  ['reluGrad', bin.reluGrad, (x, y) => (x > 0 ? y : 0), false],
+  ['greater', bin.greater, (x, y) => (x > y ? 1 : 0), false],
+  // Rounded inputs make ties, so equality is tested both ways.
+  ['equal', (a, b) => bin.equal(un.mulScalar(un.greaterScalar(a, 0), 2), un.mulScalar(un.greaterScalar(b, 1), 2)), (x, y) => ((x > 0) === (y > 1) ? 1 : 0), false],
 ];
 
 describe('binary ops with broadcasting (odd shapes)', () => {
@@ -50,7 +58,11 @@ describe('binary ops with broadcasting (odd shapes)', () => {
     [[1], [127]],
     [[2, 3, 5, 7, 3], [3, 1, 7, 1]],
   ];
-  for (const [name, op, f] of BINARY) {
+  it('covers every code of the binary table', () => {
+    expect(BINARY.map(([name]) => name).sort()).toEqual([...bin.BINARY_OPS.names].sort());
+  });
+
+  for (const [name, op, f, differentiable] of BINARY) {
     it(`${name} matches float64 on ${cases.length} shape pairs`, async () => {
       for (const [as, bs] of cases) {
         const a = randomArray(as.reduce((p, d) => p * d, 1), 3);
@@ -59,9 +71,10 @@ describe('binary ops with broadcasting (odd shapes)', () => {
         const t = op(tensor(a, as), tensor(b, bs));
         const ref = broadcastRef(a, as, b, bs, [...t.shape], f);
         if (outShape.length) expect([...t.shape]).toEqual(outShape);
-        expect(relError(await t.data(), ref)).toBeLessThan(F32_EXACT);
+        expect(relError(await t.data(), ref)).toBeLessThan(name === 'pow' ? F32_TRANSCENDENTAL : F32_EXACT);
       }
     });
+    if (!differentiable) continue;
     it(`${name} gradient matches finite differences`, async () => {
       await gradcheck(([x, y]) => op(x, y), [
         { data: randomArray(7 * 5, 11), shape: [7, 5] },
@@ -75,6 +88,7 @@ describe('binary ops with broadcasting (odd shapes)', () => {
   });
 });
 
+// Every code of the unary table; sign and greaterScalar are piecewise constant (no gradient).
 const UNARY: [string, (x: any) => any, (x: number) => number, number, [number, number]][] = [
   ['neg', un.neg, (x) => -x, F32_EXACT, [-2, 2]],
   ['exp', un.exp, Math.exp, F32_TRANSCENDENTAL, [-3, 3]],
@@ -90,14 +104,29 @@ const UNARY: [string, (x: any) => any, (x: number) => number, number, [number, n
   ['mulScalar', (x) => un.mulScalar(x, -1.5), (x) => x * -1.5, F32_EXACT, [-2, 2]],
   ['powScalar', (x) => un.powScalar(x, 1.7), (x) => x ** 1.7, F32_TRANSCENDENTAL, [0.2, 3]],
   ['rsubScalar', (x) => un.rsubScalar(x, 2), (x) => 2 - x, F32_EXACT, [-2, 2]],
+  ['sign', un.sign, Math.sign, F32_EXACT, [-2, 2]],
+  ['greaterScalar', (x) => un.greaterScalar(x, 0.25), (x) => (x > 0.25 ? 1 : 0), F32_EXACT, [-2, 2]],
 ];
+const FLAT = new Set(['sign', 'greaterScalar']);
 
 describe('unary ops', () => {
+  it('covers every code of the unary table', () => {
+    expect(UNARY.map(([name]) => name).sort()).toEqual([...un.UNARY_OPS.names].sort());
+  });
+
   for (const [name, op, f, tol, [lo, hi]] of UNARY) {
     it(`${name} matches float64 and finite differences`, async () => {
       const x = randomArray(1031, 5, lo, hi);
       const out = await op(tensor(x, [1031])).data();
       expect(relError(out, Array.from(x, f))).toBeLessThan(tol);
+      if (FLAT.has(name)) {
+        // No gradient flows through a step function.
+        const leaf = tensor(randomArray(9, 6, lo, hi), [3, 3]).trainable();
+        expect(op(leaf).requiresGrad).toBe(true);
+        sumAll(op(leaf)).backward();
+        expect(leaf.grad).toBeNull();
+        return;
+      }
       // Keep away from the kinks of relu/abs, where differences are not derivatives.
       const g = randomArray(9, 6, lo, hi).map((v) => (Math.abs(v) < 0.05 ? v + 0.1 : v));
       await gradcheck(([t]) => op(t), [{ data: g, shape: [3, 3] }], { eps: 1e-3 });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mul } from '../../src/kernels/elementwise/binary.js';
 import { max, mean, min, sum, sumAll, sumTo } from '../../src/kernels/reduce/reduce.js';
 import { broadcastTo } from '../../src/kernels/shape/broadcast.js';
 import { reshape } from '../../src/kernels/shape/reshape.js';
@@ -51,6 +52,16 @@ describe('reductions over an axis', () => {
       await gradcheck(([t]) => op(t!, 1), [{ data: randomArray(5 * 9, 22), shape: [5, 9] }], { eps: 1e-3 });
     });
   }
+
+  it('max and min send the gradient to every tied extreme in full', async () => {
+    const x = tensor([2, 2, 1, -3, 0, -3], [2, 3]).trainable();
+    sumAll(mul(max(x, 1), tensor([10, 100], [2]))).backward();
+    expect(Array.from(await x.grad!.data())).toEqual([10, 10, 0, 0, 100, 0]);
+    // Column minima 2 (tied), -3 and 1 (tied).
+    const y = tensor([2, 0, 1, 2, -3, 1], [2, 3]).trainable();
+    sumAll(min(y, 0, true)).backward();
+    expect(Array.from(await y.grad!.data())).toEqual([1, 0, 1, 1, 1, 1]);
+  });
 
   it('sums a long axis (127 x 1031) and everything at once', async () => {
     const long = randomArray(127 * 1031, 23);

@@ -1,7 +1,6 @@
 // Constant tensors computed on the GPU (so a compiled plan can contain them): fill.wgsl.
 import source from '../../../shaders/elementwise/fill.wgsl';
-import { apply, type OpDef } from '../../tensor/tensor.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { apply, type OpDef, type Tensor } from '../../tensor/tensor.js';
 import { ELEMENTWISE_WG, grid1d } from '../../device/grid.js';
 import { Kernel } from '../../device/kernel.js';
 
