@@ -3,7 +3,7 @@ import type { MeasureOptions } from './measure.js';
 import type { EngineName } from './workload.js';
 
 /** In the order they run: first-step before anything else compiles a pipeline in this process. */
-export const CASES = ['first-step', 'first-step-process', 'buffers', 'gemm', 'fp8', 'mlp', 'cnn'] as const;
+export const CASES = ['first-step', 'first-step-process', 'buffers', 'gemm', 'fp8', 'mlp', 'cnn', 'kbfgs'] as const;
 export type CaseId = (typeof CASES)[number];
 
 export interface BenchOptions {

@@ -7,6 +7,7 @@ import type { CaseContext } from './cases/context.js';
 import { CHILD_MARKER, firstStep, firstStepCase, freshProcessCase } from './cases/first-step.js';
 import { fp8Case } from './cases/fp8.js';
 import { gemmCase } from './cases/gemm.js';
+import { kbfgsCase } from './cases/kbfgs.js';
 import { trainStepCase } from './cases/train-step.js';
 import { installDawnShim } from './dawn-shim.js';
 import { gradwgslEngine } from './engines/gradwgsl.js';
@@ -70,6 +71,7 @@ export async function runBench(opts: BenchOptions, log: (s: string) => void, ent
     mlp: () => trainStepCase(ctx, 'mlp', ['sgd', 'adam']),
     cnn: () => trainStepCase(ctx, 'cnn', ['sgd']),
     buffers: () => buffersCase(ctx),
+    kbfgs: () => kbfgsCase(ctx),
   };
   const rows: Row[] = [];
   for (const id of CASES.filter((c) => opts.cases.includes(c))) {

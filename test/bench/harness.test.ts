@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../../bench/options.js';
 import { table } from '../../bench/report.js';
 import { runBench } from '../../bench/run.js';
+import { kbfgsCase } from '../../bench/cases/kbfgs.js';
+import { gpu } from '../setup.js';
 
 describe('bench options', () => {
   it('selects cases and refuses unknown ones', () => {
@@ -32,5 +34,14 @@ describe('bench harness', () => {
     expect(gemm!.ratio).toBeCloseTo(gemm!.values.tfjs! / gemm!.values.gradwgsl!, 2);
     expect(table(report)).toContain('GEMM 64×96×80');
     expect(JSON.parse(JSON.stringify(report)).rows[0].id).toBe('gemm-64x96x80');
+  }, 120_000);
+});
+
+describe('bench kbfgs case', () => {
+  it('times SPD inversions and second-order training iterations (--quick)', async () => {
+    await gpu();
+    const rows = await kbfgsCase({ opts: parseOptions(['--quick']), log: () => {} });
+    expect(rows.map((r) => r.id)).toEqual(['kbfgs/invert-2', 'kbfgs/invert-33', 'kbfgs/iteration-kfac', 'kbfgs/iteration-kbfgs']);
+    for (const r of rows) expect(r.values.gradwgsl).toBeGreaterThan(0);
   }, 120_000);
 });
