@@ -17,8 +17,9 @@
 // shifted_copy starts it: inv = A + shift[0]·I (shift in a buffer: K-FAC's π-damping
 // computes it on the GPU).
 
-const BS: u32 = 32u; // block size = trailing tile side
-const T: u32 = 8u; // trailing: 8×8 threads, 4×4 outputs each
+// Block size = trailing tile side, from src/kernels/linalg/spd-inverse.ts (INVERSE_BLOCK).
+const BS: u32 = INVERSE_BLOCK;
+const T: u32 = BS / 4u; // trailing: T×T threads, 4×4 outputs each
 const PIVOT_WG: u32 = 256u;
 
 struct Params {

@@ -10,22 +10,13 @@
 //             with ∇L the mean-loss gradient (so lr ∇L = η ∇U~ with η = lr / N). The weight
 //             decay is a prior that is not tempered. Friction a = 1 is SGLD (v is then just the step).
 //
-// State of the tempering variable: one f32 array `temper`, layout mirrored in
-// src/kernels/optim/ctld.ts (TEMPER_*): a header, then (mean, visits) per bin. Counts are f32
-// (exact to 2^24 steps).
+// State of the tempering variable: one f32 array `temper`, a header, then (mean, visits) per
+// bin. Counts are f32 (exact to 2^24 steps). The word offsets T_ALPHA ... T_HEADER come from
+// src/kernels/optim/ctld.ts (TEMPER), concatenated before this source.
 
 override WG: u32 = 256u;
 // 1: subtract the running bin mean of U~ (adaptive biasing force); 0: plain continuous tempering.
 override ABF: u32 = 1u;
-
-const T_ALPHA: u32 = 0u;
-const T_VELOCITY: u32 = 1u;
-const T_G: u32 = 2u;
-const T_STEPS: u32 = 3u;
-const T_COLD: u32 = 4u;
-const T_HOT: u32 = 5u;
-const T_ENERGY: u32 = 6u;
-const T_HEADER: u32 = 8u;
 
 struct TemperParams {
   // N: the minibatch mean loss times N estimates the summed potential U.

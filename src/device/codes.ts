@@ -14,6 +14,24 @@ fn poison() -> f32 {
 }
 `;
 
+/** WGSL for `name` under `prefix`: camelCase becomes SNAKE_CASE, e.g. OP + reluGrad = OP_RELU_GRAD. */
+function constantName(prefix: string, name: string): string {
+  return `${prefix}_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
+/**
+ * `const PREFIX_NAME: u32 = value;` for every entry: numbers TypeScript owns (a buffer layout,
+ * a block size) handed to a shader that is concatenated after them.
+ */
+export function wgslConstants(prefix: string, values: Readonly<Record<string, number>>): string {
+  return Object.entries(values)
+    .map(([name, v]) => {
+      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) fail(`wgslConstants: ${name} = ${v} is not a u32`);
+      return `const ${constantName(prefix, name)}: u32 = ${v}u;`;
+    })
+    .join('\n');
+}
+
 export class CodeTable<K extends string> {
   /** The code of each name: its index in `names`. */
   readonly code: Readonly<Record<K, number>>;
@@ -27,12 +45,12 @@ export class CodeTable<K extends string> {
   ) {
     if (new Set(names).size !== names.length) fail(`code table ${prefix}: names repeat in [${names.join(', ')}]`);
     this.code = Object.fromEntries(names.map((n, i) => [n, i])) as Record<K, number>;
-    this.wgsl = names.map((n, i) => `const ${this.constant(n)}: u32 = ${i}u;`).join('\n');
+    this.wgsl = wgslConstants(prefix, this.code);
   }
 
-  /** The WGSL constant for `name`: camelCase becomes SNAKE_CASE after the prefix. */
+  /** The WGSL constant for `name`, e.g. OP_RELU_GRAD for reluGrad. */
   constant(name: K): string {
-    return `${this.prefix}_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+    return constantName(this.prefix, name);
   }
 
   has(name: string): name is K {

@@ -1,5 +1,5 @@
 // The one thing the executors (compiled plans and the eager batcher) ask of a profiler while they
-// encode. Kept apart from the profiler itself so the core depends on a type only.
+// encode. The executors declare it and src/profile (above this layer) implements it.
 
 export interface PassTimer {
   /**

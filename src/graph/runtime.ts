@@ -8,7 +8,6 @@ import { fmt } from '../tensor/shape.js';
 import { Storage, Tensor, installEngine, type LowerCtx, type TensorEngine } from '../tensor/tensor.js';
 import { backward } from './autograd.js';
 import {
-  UNIFORM_ALIGN,
   createBindGroup,
   usesFaults,
   validateDispatch,
@@ -438,5 +437,3 @@ export async function shutdown(): Promise<void> {
   rt.close();
   rt.gpu.destroy();
 }
-
-export { UNIFORM_ALIGN };

@@ -6,23 +6,17 @@ export type DType = 'f32' | 'f16' | 'u32' | 'i32' | 'fp8e5m2';
 interface DTypeInfo {
   /** Elements stored in one 32-bit word. */
   perWord: number;
-  /** Whether kernels read it as a WGSL scalar (false: packed, decoded by hand). */
-  native: boolean;
 }
 
 export const DTYPES: Readonly<Record<DType, DTypeInfo>> = {
-  f32: { perWord: 1, native: true },
-  u32: { perWord: 1, native: true },
-  i32: { perWord: 1, native: true },
-  f16: { perWord: 2, native: true },
-  fp8e5m2: { perWord: 4, native: false },
+  f32: { perWord: 1 },
+  u32: { perWord: 1 },
+  i32: { perWord: 1 },
+  f16: { perWord: 2 },
+  fp8e5m2: { perWord: 4 },
 };
 
 /** Bytes a tensor of `numel` elements occupies: whole words, at least one. */
 export function byteLength(dtype: DType, numel: number): number {
   return Math.max(1, Math.ceil(numel / DTYPES[dtype].perWord)) * 4;
-}
-
-export function isFloat(dtype: DType): boolean {
-  return dtype === 'f32' || dtype === 'f16' || dtype === 'fp8e5m2';
 }

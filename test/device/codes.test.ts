@@ -1,6 +1,6 @@
 // CodeTable: the op-code tables TypeScript and WGSL share, written once.
 import { describe, expect, it } from 'vitest';
-import { CodeTable } from '../../src/device/codes.js';
+import { CodeTable, wgslConstants } from '../../src/device/codes.js';
 
 describe('CodeTable', () => {
   const table = new CodeTable('OP', ['neg', 'reluGrad', 'addScalar'] as const);
@@ -21,6 +21,11 @@ describe('CodeTable', () => {
     // OP_RELU_GRADIENT is another identifier: it must not count as OP_RELU_GRAD.
     const shader = 'switch OP { case OP_NEG: { } case OP_ADD_SCALAR: { } case OP_RELU_GRADIENT: { } default: { } }';
     expect(() => table.withSource('test/kernel', shader)).toThrow(/test\/kernel: the shader never names OP_RELU_GRAD;/);
+  });
+
+  it('declares a layout TypeScript owns, and only u32 values', () => {
+    expect(wgslConstants('T', { alpha: 0, header: 8 })).toBe('const T_ALPHA: u32 = 0u;\nconst T_HEADER: u32 = 8u;');
+    expect(() => wgslConstants('T', { half: 0.5 })).toThrow(/half = 0.5 is not a u32/);
   });
 
   it('rejects a name given twice', () => {

@@ -15,8 +15,6 @@ import type { Tensor } from '../../tensor/tensor.js';
 
 export type Variant = 'plain' | 'bn' | 'rescale' | 'rescale-noalpha' | 'rescale-nocenter';
 
-export const VARIANTS: readonly Variant[] = ['plain', 'bn', 'rescale', 'rescale-noalpha', 'rescale-nocenter'];
-
 export const VARIANT_LABELS: Readonly<Record<Variant, string>> = {
   plain: 'PLAIN',
   bn: 'BN',

@@ -7,7 +7,6 @@ import type { MemberTrace } from './gd.js';
 import { layerShapes, type MemberWeights, type NetShape } from './net.js';
 
 export const LEVELS = [1e-2, 1e-3, 1e-4] as const;
-export type Level = (typeof LEVELS)[number];
 
 export interface LayerMovement {
   /** ‖W_T − W_0‖_F */

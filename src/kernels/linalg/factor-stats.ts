@@ -8,7 +8,8 @@ import { Kernel } from '../../device/kernel.js';
 import { matrixDims, recordEffect, requireLeaf, requireShape } from './effect.js';
 
 const kernel = new Kernel({ name: 'linalg/factor-stats', source });
-const TILE = 32;
+/** Side of the output tile one workgroup computes: T×T threads, 4×4 outputs each. */
+const TILE = 4 * kernel.defaultWorkgroupSize[0];
 
 export interface FactorStatsOptions {
   /** Append a column of ones to X (the homogeneous input [h; 1] of a layer with a bias). */

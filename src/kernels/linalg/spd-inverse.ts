@@ -14,18 +14,20 @@ import source from '../../../shaders/linalg/spd-inverse.wgsl';
 import { fail } from '../../device/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { grid1d } from '../../device/grid.js';
+import { wgslConstants } from '../../device/codes.js';
 import { Kernel } from '../../device/kernel.js';
 import { bindFor, matrixDims, recordEffect, requireLeaf, requireShape, type Emit } from './effect.js';
 
-const kernel = (entry: string) => new Kernel({ name: `linalg/spd-inverse/${entry}`, source, entry });
+/** Block size and trailing tile side (BS in the shader). */
+export const INVERSE_BLOCK = 32;
+
+const sources = [wgslConstants('INVERSE', { block: INVERSE_BLOCK }), source];
+const kernel = (entry: string) => new Kernel({ name: `linalg/spd-inverse/${entry}`, source: sources, entry });
 const shiftedCopy = kernel('shifted_copy');
 const pivot = kernel('pivot');
 const rowPanel = kernel('row_panel');
 const trailing = kernel('trailing');
-
-/** Block size and trailing tile side (BS in the shader). */
-export const INVERSE_BLOCK = 32;
-const PIVOT_WG = 256;
+const PIVOT_WG = pivot.defaultWorkgroupSize[0];
 
 /** Emits target ← (source + shift[0]·I)⁻¹ for an [n, n] source; status [1] u32 gets 0 or the first bad pivot + 1. */
 export function emitSpdInverse(n: number): Emit {
@@ -39,7 +41,7 @@ export function emitSpdInverse(n: number): Emit {
       const uniforms = { n, k0 };
       ctx.dispatch({ kernel: pivot, bind: bindFor(pivot, all), uniforms, workgroups: 1 + Math.ceil((n * bs) / PIVOT_WG) });
       if (n > bs) {
-        ctx.dispatch({ kernel: rowPanel, bind: bindFor(rowPanel, all), uniforms, workgroups: Math.ceil(n / 64) });
+        ctx.dispatch({ kernel: rowPanel, bind: bindFor(rowPanel, all), uniforms, workgroups: Math.ceil(n / rowPanel.defaultWorkgroupSize[0]) });
         ctx.dispatch({ kernel: trailing, bind: bindFor(trailing, all), uniforms, workgroups: [tiles, tiles] });
       }
     }

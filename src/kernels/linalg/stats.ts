@@ -16,7 +16,7 @@ export function emitColumnMean(ctx: LowerCtx, x: BufferRef, out: BufferRef, m: n
     constants: { HOMOGENEOUS: homogeneous ? 1 : 0 },
     bind: { x, out },
     uniforms: { m, cols, scale },
-    workgroups: Math.ceil((cols + 1) / 64),
+    workgroups: Math.ceil((cols + 1) / meanKernel.defaultWorkgroupSize[0]),
   });
 }
 
@@ -34,7 +34,7 @@ export function columnMean(out: Tensor, x: Tensor, scale: number, homogeneous = 
 
 /** s ← keep·s + (1 − keep)·(aMean − aNew); y likewise from the g means. */
 export function emitPair(ctx: LowerCtx, refs: Record<'a_mean' | 'g_mean' | 'a_new' | 'g_new' | 's' | 'y', BufferRef>, n: number, keep: number): void {
-  ctx.dispatch({ kernel: pairKernel, bind: refs, uniforms: { n, keep }, workgroups: Math.ceil(n / 64) });
+  ctx.dispatch({ kernel: pairKernel, bind: refs, uniforms: { n, keep }, workgroups: Math.ceil(n / pairKernel.defaultWorkgroupSize[0]) });
 }
 
 /**

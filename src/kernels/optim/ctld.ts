@@ -3,16 +3,17 @@
 import philox from '../../../shaders/rng/philox.wgsl';
 import source from '../../../shaders/optim/ctld.wgsl';
 import type { Tensor } from '../../tensor/tensor.js';
+import { wgslConstants } from '../../device/codes.js';
 import { Kernel } from '../../device/kernel.js';
 import { hyperSource } from './hyper.js';
 import { checkPerElement, inPlaceUpdate } from './update.js';
 
-const sources = [hyperSource, philox, source];
+/** Word offsets of the tempering state; the shader gets them as T_ALPHA ... T_HEADER. */
+export const TEMPER = { alpha: 0, velocity: 1, g: 2, steps: 3, cold: 4, hot: 5, energy: 6, header: 8 } as const;
+
+const sources = [wgslConstants('T', TEMPER), hyperSource, philox, source];
 const temperKernel = new Kernel({ name: 'optim/ctld-temper', source: sources, entry: 'temper_step' });
 const langevinKernel = new Kernel({ name: 'optim/ctld-langevin', source: sources, entry: 'langevin' });
-
-/** Word offsets of the tempering state (the T_* constants of the WGSL). */
-export const TEMPER = { alpha: 0, velocity: 1, g: 2, steps: 3, cold: 4, hot: 5, energy: 6, header: 8 } as const;
 
 /** Words of a tempering state with `bins` ABF bins: the header, then (mean, visits) per bin. */
 export function temperWords(bins: number): number {

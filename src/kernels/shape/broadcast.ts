@@ -5,6 +5,7 @@ import source from '../../../shaders/shape/broadcast.wgsl';
 import { fail } from '../../device/errors.js';
 import { ELEMENTWISE_WG, grid1d } from '../../device/grid.js';
 import { Kernel } from '../../device/kernel.js';
+import { DTYPES } from '../../tensor/dtype.js';
 import { broadcastShapes, checkShape, fmt, sameShape } from '../../tensor/shape.js';
 import { apply, type OpDef, type Tensor } from '../../tensor/tensor.js';
 import { sumTo } from '../reduce/reduce.js';
@@ -58,7 +59,7 @@ const broadcastOp: OpDef<{ shape: readonly number[] }> = {
   name: 'broadcastTo',
   infer([x], { shape }) {
     checkShape(shape, 'broadcastTo');
-    if (x!.dtype === 'f16' || x!.dtype === 'fp8e5m2') {
+    if (DTYPES[x!.dtype].perWord !== 1) {
       fail(`broadcastTo: ${x} is ${x!.dtype}, packed several to a word; cast it to f32 first`);
     }
     if (!sameShape(broadcastShapes(x!.shape, shape, 'broadcastTo'), shape)) {
