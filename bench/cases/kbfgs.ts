@@ -4,7 +4,7 @@
 // (T = 20 iterations: one with inversions, 19 without) after K-FAC's first 20 iterations, which
 // invert every time. `--quick` shrinks both to a smoke run.
 import { batches, subset, type Dataset } from '../../src/data/batches.js';
-import { loadMnist } from '../../src/data/mnist.js';
+import { loadMnist } from '../../src/node/mnist.js';
 import { runtime } from '../../src/graph/runtime.js';
 import { invertSpd } from '../../src/kernels/linalg/spd-inverse.js';
 import { Autoencoder } from '../../src/experiments/kbfgs/autoencoder.js';

@@ -8,8 +8,8 @@ import { Kernel } from '../../device/kernel.js';
 import { matrixDims, recordEffect, requireLeaf, requireShape } from './effect.js';
 
 const kernel = new Kernel({ name: 'linalg/factor-stats', source });
-/** Side of the output tile one workgroup computes: T×T threads, 4×4 outputs each. */
-const TILE = 4 * kernel.defaultWorkgroupSize[0];
+/** Side of the output tile one workgroup computes: T×T threads, 4×4 outputs each (read on first use). */
+const tile = () => 4 * kernel.defaultWorkgroupSize[0];
 
 export interface FactorStatsOptions {
   /** Append a column of ones to X (the homogeneous input [h; 1] of a layer with a bias). */
@@ -33,7 +33,7 @@ export function accumulateFactor(factor: Tensor, x: Tensor, coef: Tensor, opts: 
   requireLeaf(what, 'factor', factor);
   requireShape(what, 'coef', coef, [2]);
   if (!Number.isFinite(opts.scale)) fail(`${what}: scale ${opts.scale} must be a finite number`);
-  const tiles = Math.ceil(n / TILE);
+  const tiles = Math.ceil(n / tile());
   recordEffect(what, { x, f: factor, coef }, (ctx, refs) =>
     ctx.dispatch({
       kernel,

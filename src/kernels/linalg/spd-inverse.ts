@@ -27,7 +27,6 @@ const shiftedCopy = kernel('shifted_copy');
 const pivot = kernel('pivot');
 const rowPanel = kernel('row_panel');
 const trailing = kernel('trailing');
-const PIVOT_WG = pivot.defaultWorkgroupSize[0];
 
 /** Emits target ← (source + shift[0]·I)⁻¹ for an [n, n] source; status [1] u32 gets 0 or the first bad pivot + 1. */
 export function emitSpdInverse(n: number): Emit {
@@ -39,7 +38,7 @@ export function emitSpdInverse(n: number): Emit {
     for (let k0 = 0; k0 < n; k0 += INVERSE_BLOCK) {
       const bs = Math.min(INVERSE_BLOCK, n - k0);
       const uniforms = { n, k0 };
-      ctx.dispatch({ kernel: pivot, bind: bindFor(pivot, all), uniforms, workgroups: 1 + Math.ceil((n * bs) / PIVOT_WG) });
+      ctx.dispatch({ kernel: pivot, bind: bindFor(pivot, all), uniforms, workgroups: 1 + Math.ceil((n * bs) / pivot.defaultWorkgroupSize[0]) });
       if (n > bs) {
         ctx.dispatch({ kernel: rowPanel, bind: bindFor(rowPanel, all), uniforms, workgroups: Math.ceil(n / rowPanel.defaultWorkgroupSize[0]) });
         ctx.dispatch({ kernel: trailing, bind: bindFor(trailing, all), uniforms, workgroups: [tiles, tiles] });
