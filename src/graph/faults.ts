@@ -2,18 +2,26 @@
 // kernel meets a bad label or a non-finite loss or update. Eager execution and each compiled
 // plan have one; it is read back together with values that are read anyway (no extra submit or
 // wait), turned into an error here, and cleared.
+import faultsSource from '../../shaders/common/faults.wgsl';
+import { wgslConstants } from '../device/codes.js';
 import { GradwgslError, LabelRangeError, NonFiniteError } from '../device/errors.js';
 
 /** The WGSL variable kernels declare it as; the executor binds it (ops never do). */
 export const FAULTS_BINDING = 'faults';
 /** The uniform member the executor fills with the dispatch's site, so errors name the op. */
 export const FAULT_SITE = 'fault_site';
-/** Eight u32 words, as laid out in faults.wgsl. */
+/** One bit per kind of fault, in word KINDS. */
+const KIND = { labelRange: 1, nonFiniteLoss: 2, nonFiniteUpdate: 4 } as const;
+/** What each word of the buffer holds (faults.wgsl says how each is written). */
+const WORD = { kinds: 0, label: 1, classes: 2, labelSite: 3, lossSite: 4, updateSite: 5 } as const;
+/** Eight u32 words (six used). */
 export const FAULT_BYTES = 32;
 
-const LABEL_RANGE = 1;
-const NON_FINITE_LOSS = 2;
-const NON_FINITE_UPDATE = 4;
+/**
+ * The WGSL a kernel that raises faults concatenates after nan.wgsl: the constants above as
+ * FAULT_LABEL_RANGE ... and FAULT_WORD_KINDS ..., then shaders/common/faults.wgsl.
+ */
+export const FAULTS_WGSL = [wgslConstants('FAULT', KIND), wgslConstants('FAULT_WORD', WORD), faultsSource].join('\n');
 
 export function createFaultBuffer(device: GPUDevice, label: string): GPUBuffer {
   // WebGPU zero-fills new buffers: no faults yet.
@@ -30,13 +38,13 @@ export function createFaultBuffer(device: GPUDevice, label: string): GPUBuffer {
  * `siteLabel` names the dispatch behind a site index.
  */
 export function faultError(words: Uint32Array, siteLabel: (site: number) => string, checkFinite: boolean): GradwgslError | null {
-  const bits = words[0]!;
+  const bits = words[WORD.kinds]!;
   // Sites are stored as ~site (faults.wgsl), 0 for none.
   const where = (word: number) => (words[word] ? siteLabel(~words[word]! >>> 0) : 'a kernel');
-  if (bits & LABEL_RANGE) return new LabelRangeError(where(3), words[1]!, words[2]!);
+  if (bits & KIND.labelRange) return new LabelRangeError(where(WORD.labelSite), words[WORD.label]!, words[WORD.classes]!);
   if (!checkFinite) return null;
-  if (bits & NON_FINITE_LOSS) return new NonFiniteError(where(4), 'loss');
-  if (bits & NON_FINITE_UPDATE) return new NonFiniteError(where(5), 'update');
+  if (bits & KIND.nonFiniteLoss) return new NonFiniteError(where(WORD.lossSite), 'loss');
+  if (bits & KIND.nonFiniteUpdate) return new NonFiniteError(where(WORD.updateSite), 'update');
   return null;
 }
 

@@ -1,7 +1,6 @@
 // Generalized cross entropy L_q, its truncated form and MAE (Zhang & Sabuncu 2018), each one
 // fused kernel forward (plus the shared reduction) and one backward: shaders/loss/gce.wgsl
 // (with the shared row-lse.wgsl).
-import faults from '../../../shaders/common/faults.wgsl';
 import nan from '../../../shaders/common/nan.wgsl';
 import rowLse from '../../../shaders/loss/row-lse.wgsl';
 import source from '../../../shaders/loss/gce.wgsl';
@@ -12,8 +11,9 @@ import { grid1d } from '../../device/grid.js';
 import { Kernel, type Constants } from '../../device/kernel.js';
 import { checkLabels } from '../../kernels/loss/labels.js';
 import { checkReduction, gradTerms, lowerReduced, reducedShape, type Reduction } from '../../kernels/loss/reduction.js';
+import { FAULTS_WGSL } from '../../graph/faults.js';
 
-const sources = [rowLse, nan, faults, source];
+const sources = [rowLse, nan, FAULTS_WGSL, source];
 const kernels = {
   forward: new Kernel({ name: 'loss/gce', source: sources, entry: 'forward' }),
   forwardWeighted: new Kernel({ name: 'loss/gce-weighted', source: sources, entry: 'forward_weighted' }),

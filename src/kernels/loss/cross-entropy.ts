@@ -1,6 +1,5 @@
 // Fused softmax + cross-entropy over logits [batch, classes] and u32 labels [batch]:
 // shaders/loss/cross-entropy.wgsl (with the shared row-lse.wgsl and workgroup-sum.wgsl).
-import faults from '../../../shaders/common/faults.wgsl';
 import nan from '../../../shaders/common/nan.wgsl';
 import workgroupSum from '../../../shaders/linalg/workgroup-sum.wgsl';
 import rowLse from '../../../shaders/loss/row-lse.wgsl';
@@ -10,8 +9,9 @@ import { grid1d } from '../../device/grid.js';
 import { Kernel } from '../../device/kernel.js';
 import { checkLabels } from './labels.js';
 import { checkReduction, gradTerms, lowerReduced, reducedShape, type Reduction } from './reduction.js';
+import { FAULTS_WGSL } from '../../graph/faults.js';
 
-const sources = [rowLse, workgroupSum, nan, faults, source];
+const sources = [rowLse, workgroupSum, nan, FAULTS_WGSL, source];
 const forward = new Kernel({ name: 'loss/cross-entropy', source: sources, entry: 'forward' });
 const forwardTotal = new Kernel({ name: 'loss/cross-entropy-total', source: sources, entry: 'forward_total' });
 const backward = new Kernel({ name: 'loss/cross-entropy-grad', source: sources, entry: 'backward' });

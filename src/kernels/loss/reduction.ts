@@ -3,15 +3,15 @@
 // and reduce it with one more dispatch (shaders/loss/sum.wgsl), or, for a loss whose kernel
 // can also total its terms in one workgroup, in that one dispatch when there are few terms.
 // Backward kernels receive the output gradient for term i as g[i * g_stride] * scale.
-import faults from '../../../shaders/common/faults.wgsl';
 import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/loss/sum.wgsl';
 import { fail } from '../../device/errors.js';
 import type { BufferRef } from '../../device/dispatch.js';
 import type { LowerCtx } from '../../tensor/tensor.js';
 import { Kernel } from '../../device/kernel.js';
+import { FAULTS_WGSL } from '../../graph/faults.js';
 
-const sumKernel = new Kernel({ name: 'loss/sum', source: [nan, faults, source] });
+const sumKernel = new Kernel({ name: 'loss/sum', source: [nan, FAULTS_WGSL, source] });
 
 export type Reduction = 'mean' | 'sum' | 'none';
 

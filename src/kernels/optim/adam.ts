@@ -1,13 +1,13 @@
 // Adam / AdamW update kernel (shaders/optim/adam.wgsl): PyTorch semantics, bias-corrected.
-import faults from '../../../shaders/common/faults.wgsl';
 import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/optim/adam.wgsl';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Kernel } from '../../device/kernel.js';
 import { hyperSource } from './hyper.js';
 import { parameterUpdate } from './update.js';
+import { FAULTS_WGSL } from '../../graph/faults.js';
 
-const kernel = new Kernel({ name: 'optim/adam', source: [hyperSource, nan, faults, source] });
+const kernel = new Kernel({ name: 'optim/adam', source: [hyperSource, nan, FAULTS_WGSL, source] });
 
 export interface AdamHyper {
   beta1: number;

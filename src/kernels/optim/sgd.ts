@@ -1,14 +1,14 @@
 // SGD update kernel (shaders/optim/sgd.wgsl): PyTorch semantics, momentum, Nesterov, weight decay.
-import faults from '../../../shaders/common/faults.wgsl';
 import nan from '../../../shaders/common/nan.wgsl';
 import source from '../../../shaders/optim/sgd.wgsl';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Kernel } from '../../device/kernel.js';
 import { hyperSource } from './hyper.js';
 import { parameterUpdate } from './update.js';
+import { FAULTS_WGSL } from '../../graph/faults.js';
 
-const plain = new Kernel({ name: 'optim/sgd', source: [hyperSource, nan, faults, source], entry: 'plain' });
-const withMomentum = new Kernel({ name: 'optim/sgd-momentum', source: [hyperSource, nan, faults, source], entry: 'momentum' });
+const plain = new Kernel({ name: 'optim/sgd', source: [hyperSource, nan, FAULTS_WGSL, source], entry: 'plain' });
+const withMomentum = new Kernel({ name: 'optim/sgd-momentum', source: [hyperSource, nan, FAULTS_WGSL, source], entry: 'momentum' });
 
 export interface SgdHyper {
   momentum: number;
