@@ -6,8 +6,9 @@
 // quick profile and in the spec's prototype — so N3 here is judged against that BN run.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/node/mnist.js';
-import { QUICK_CONFIG, judge, report } from '../../src/experiments/normfree/index.js';
-import type { NormfreeConfig, NormfreeResult } from '../../src/experiments/normfree/config.js';
+import { QUICK_CONFIG, type NormfreeConfig, type NormfreeResult } from '../../src/experiments/normfree/config.js';
+import { judge } from '../../src/experiments/normfree/criteria.js';
+import { report } from '../../src/experiments/normfree/report.js';
 import { normfreeRuns } from '../../src/experiments/normfree/run.js';
 import { trainNormfree, type NormfreeRunResult } from '../../src/experiments/normfree/train.js';
 import { gpu } from '../setup.js';

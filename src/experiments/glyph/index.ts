@@ -18,8 +18,6 @@ export const experiment = glyphExperiment(readDigitClasses);
 export const { run } = experiment;
 
 export { glyphExperiment };
-export { DEFAULT_CONFIG, QUICK_CONFIG } from './config.js';
-export type { GlyphConfig, GlyphResult, PhaseTimes } from './config.js';
+export { QUICK_CONFIG } from './config.js';
+export type { GlyphConfig, GlyphResult } from './config.js';
 export { report } from './report.js';
-export { readResults, serverStep, trainOnEncrypted } from './server.js';
-export type { ServerJob, ServerModel, ServerSchedule } from './server-io.js';
