@@ -3,11 +3,12 @@
 // imported on first use, so a page that runs one experiment loads only that one.
 import type { TrainTest } from '../data/batches.js';
 import { fail } from '../device/errors.js';
-import type { CtldConfig, CtldResult } from './ctld/experiment.js';
+import type { CtldConfig, CtldResult } from './ctld/config.js';
 import type { Experiment } from './experiment.js';
 import type { Fp8Config, Fp8Result } from './fp8/config.js';
 import type { DatasetName } from './gce/data.js';
-import type { DataLoader, GceConfig, GceResult } from './gce/experiment.js';
+import type { GceConfig, GceResult } from './gce/config.js';
+import type { DataLoader } from './gce/experiment.js';
 import type { GlyphConfig, GlyphResult } from './glyph/config.js';
 import type { KbfgsConfig, KbfgsResult } from './kbfgs/protocol.js';
 import type { NormfreeConfig, NormfreeResult } from './normfree/config.js';

@@ -1,7 +1,7 @@
 // What `reproduce ctld --config` and the ctld page accept: the schema of CtldConfig (experiment.ts, train.ts).
 import { z } from 'zod';
 import { belowOne, fraction, integer, list, nonNegative, positive, schemaFor, seed } from '../config-schema.js';
-import type { CtldConfig } from './experiment.js';
+import type { CtldConfig } from './config.js';
 
 export const ctldConfigSchema = schemaFor<CtldConfig>()(
   z.strictObject({

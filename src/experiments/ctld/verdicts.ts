@@ -1,7 +1,7 @@
 // The CTLD claims judged on a result against the spec's bars (mission/papers/ctld.md §10 B,
 // "mean of 3 seeds" — here the mean of the seeds that ran): pure functions of the run's numbers.
 import { meanOrNull, verdictOf, type Judged } from '../verdict.js';
-import type { CtldResult } from './experiment.js';
+import type { CtldResult } from './config.js';
 import { DELTA1, type Method, type MethodRun, type Phase1Report } from './train.js';
 
 export const SPEC_BARS = {

@@ -1,7 +1,7 @@
 // What `reproduce gce --config` and the gce page accept: the schema of GceConfig (experiment.ts, train.ts, data.ts).
 import { z } from 'zod';
 import { belowOne, fraction, integer, list, nonNegative, positive, schemaFor, seed } from '../config-schema.js';
-import type { GceConfig } from './experiment.js';
+import type { GceConfig } from './config.js';
 
 export const gceConfigSchema = schemaFor<GceConfig>()(
   z.strictObject({

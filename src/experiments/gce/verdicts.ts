@@ -3,7 +3,7 @@
 // pure functions of the run's numbers.
 import { meanOrNull, verdictOf, type Judged } from '../verdict.js';
 import type { NoiseSetting } from './data.js';
-import type { GceResult, SettingRun } from './experiment.js';
+import type { GceResult, SettingRun } from './config.js';
 import type { GceLoss, PruneEvent } from './train.js';
 
 /** Margins in accuracy points, fractions of the training set. */

@@ -1,7 +1,7 @@
 // CTLD's verdicts on made-up results: each one passes, fails and is "not measured" when the
 // numbers it needs are absent (spec §10 B bars).
 import { describe, expect, it } from 'vitest';
-import { QUICK_CONFIG, type CtldResult } from '../../../src/experiments/ctld/experiment.js';
+import { QUICK_CONFIG, type CtldResult } from '../../../src/experiments/ctld/config.js';
 import type { Method, MethodRun, Phase1Report } from '../../../src/experiments/ctld/train.js';
 import { accuracyVerdict, slowAlphaVerdict, switchVerdict, temperatureVerdict } from '../../../src/experiments/ctld/verdicts.js';
 

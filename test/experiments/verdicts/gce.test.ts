@@ -2,7 +2,7 @@
 // numbers it needs are absent (spec §8 criteria 1–5).
 import { describe, expect, it } from 'vitest';
 import type { NoiseSetting } from '../../../src/experiments/gce/data.js';
-import { QUICK_CONFIG, type GceResult, type SettingRun } from '../../../src/experiments/gce/experiment.js';
+import { QUICK_CONFIG, type GceResult, type SettingRun } from '../../../src/experiments/gce/config.js';
 import type { GceLoss, PruneEvent } from '../../../src/experiments/gce/train.js';
 import {
   CLEAN, PAIR_04, UNIFORM_06, classDependentVerdict, cleanVerdict, lqOverCceVerdict, maeVerdict, memorisationVerdict, truncationVerdict,
