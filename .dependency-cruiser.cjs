@@ -34,6 +34,9 @@ const ENGINE = [
   ['profile', '^src/profile/'],
 ];
 const ENGINE_PATHS = ENGINE.map(([, path]) => path);
+// Node's built-in modules as dependency-cruiser names them (`fs`, not `node:fs`), for the
+// reachability rules, which cannot select by dependency type.
+const NODE_BUILTINS = `^(${require('node:module').builtinModules.filter((m) => !m.startsWith('_')).join('|')})$`;
 const APPLICATIONS = ['^src/experiments/', '^src/fhe/', '^src/cli/', '^src/demos/'];
 
 /** One rule per layer: nothing in src/ outside the layers before it (or itself). */
@@ -58,12 +61,11 @@ module.exports = {
     {
       name: 'engine-not-node',
       comment:
-        'The engine runs in browsers too: Node built-ins belong in src/node. Naming their types ' +
-        '(`typeof import(\'node:fs\')`, erased at compile time) is allowed for code that reaches ' +
-        'them through process.getBuiltinModule only when it runs in Node (src/device/dawn-stderr.ts)',
+        'The engine runs in browsers too: Node built-ins belong in src/node (src/device/dawn-stderr.ts ' +
+        'reaches two through process.getBuiltinModule, only when it runs in Node, and names none)',
       severity: 'error',
       from: { path: ENGINE_PATHS },
-      to: { dependencyTypes: ['core'], dependencyTypesNot: ['type-import', 'type-only'] },
+      to: { dependencyTypes: ['core'] },
     },
     {
       name: 'node-below-applications',
@@ -78,6 +80,41 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/fhe/' },
       to: { path: ['^src/experiments/', '^src/cli/', '^src/demos/'] },
+    },
+    {
+      name: 'engine-entry-is-engine',
+      comment: "The package entry `gradwgsl` (src/index.ts) reaches only the engine: no application, no src/node, no Node built-in",
+      severity: 'error',
+      from: { path: '^src/index\\.ts$' },
+      to: { reachable: true, path: ['^src/(experiments|fhe|cli|demos|node)/', NODE_BUILTINS] },
+    },
+    {
+      name: 'browser-entries-not-node',
+      comment: '`gradwgsl/experiments` and `gradwgsl/fhe` are browser-safe too',
+      severity: 'error',
+      from: { path: '^src/(experiments|fhe)/index\\.ts$' },
+      to: { reachable: true, path: ['^src/(node|cli|demos)/', NODE_BUILTINS] },
+    },
+    {
+      name: 'demo-pages-not-node',
+      comment: 'Demo pages run in browsers: no Node built-in, no gradwgsl/node, no CLI (the build steps src/demos/**/write-*.ts run in Node and are not pages)',
+      severity: 'error',
+      from: { path: '^src/demos/', pathNot: '^src/demos/(experiment/)?write-' },
+      to: { path: '^src/(node|cli)/' },
+    },
+    {
+      name: 'demo-pages-no-node-builtins',
+      comment: 'Demo pages run in browsers',
+      severity: 'error',
+      from: { path: '^src/demos/', pathNot: '^src/demos/(experiment/)?write-' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'apps-use-public-entries',
+      comment: 'The CLI and the demos import the package entries (gradwgsl, gradwgsl/node, gradwgsl/fhe, gradwgsl/experiments), never deep src/ paths',
+      severity: 'error',
+      from: { path: '^src/(cli|demos)/' },
+      to: { path: '^src/', pathNot: ['^src/(cli|demos)/', '^src/(index|node/index|fhe/index|experiments/index)\\.ts$'] },
     },
   ],
   options: {

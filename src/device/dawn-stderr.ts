@@ -7,8 +7,17 @@
 
 const CLAMP_WARNING = /^Warning: maxDynamic(Uniform|Storage)BuffersPerPipelineLayout artificially reduced/;
 
-type Fs = typeof import('node:fs');
-type Os = typeof import('node:os');
+/** The few node:fs and node:os calls used here, declared so the engine names no Node module. */
+interface Fs {
+  fstatSync(fd: number): unknown;
+  openSync(path: string, flags: string): number;
+  closeSync(fd: number): void;
+  readFileSync(path: string, encoding: 'utf8'): string;
+  rmSync(path: string, options: { force: boolean }): void;
+}
+interface Os {
+  tmpdir(): string;
+}
 
 /**
  * Runs `call` (synchronous) with Dawn's limit-clamping warnings dropped from stderr. Linux only
