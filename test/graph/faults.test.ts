@@ -13,6 +13,7 @@ import { ClassifierTrainer, DivergedError } from '../../src/nn/trainer.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { tensor } from '../../src/tensor/create.js';
 import { gpu, randomArray } from '../setup.js';
+import { linearStep as linearClassifier } from './linear-step.js';
 
 beforeAll(gpu);
 afterEach(() => {
@@ -21,18 +22,7 @@ afterEach(() => {
 
 const [B, D, C] = [6, 5, 4];
 
-/** A linear classifier x·W with one SGD step per run, W starting from `init`. */
-async function linearStep(init: Float32Array, lr = 0.5) {
-  const w = tensor(init, [D, C]).trainable();
-  const opt = new SGD([w], { lr });
-  const step = await compile({ x: { shape: [B, D] }, y: { shape: [B], dtype: 'u32' } }, ({ x, y }) => {
-    const loss = softmaxCrossEntropy(matmul(x!, w), y!);
-    loss.backward();
-    opt.step();
-    return { loss };
-  });
-  return { w, step };
-}
+const linearStep = (init: Float32Array) => linearClassifier(init, [B, D, C], 0.5);
 
 describe('label faults', () => {
   it('a compiled step with a label out of range throws LabelRangeError, and the bad row moves no weight', async () => {

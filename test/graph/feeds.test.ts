@@ -4,27 +4,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GradwgslError } from '../../src/device/errors.js';
 import { compile, type Feeds } from '../../src/graph/compile.js';
 import { add } from '../../src/kernels/elementwise/binary.js';
-import { matmul } from '../../src/kernels/gemm/matmul.js';
-import { softmaxCrossEntropy } from '../../src/kernels/loss/cross-entropy.js';
-import { SGD } from '../../src/optim/sgd.js';
 import { tensor } from '../../src/tensor/create.js';
 import { gpu, randomArray } from '../setup.js';
+import { linearStep } from './linear-step.js';
 
 beforeAll(gpu);
 
 const [B, D, C] = [4, 3, 5];
 
-async function classifier() {
-  const w = tensor(randomArray(D * C, 1), [D, C]).trainable();
-  const opt = new SGD([w], { lr: 0.1 });
-  const step = await compile({ x: { shape: [B, D] }, y: { shape: [B], dtype: 'u32' } }, ({ x, y }) => {
-    const loss = softmaxCrossEntropy(matmul(x!, w), y!);
-    loss.backward();
-    opt.step();
-    return { loss };
-  });
-  return { w, step };
-}
+const classifier = () => linearStep(randomArray(D * C, 1), [B, D, C], 0.1);
 
 describe('compiled step feeds', () => {
   it('refuses f32 labels for a u32 input (same byte size) before they reach the weights', async () => {
