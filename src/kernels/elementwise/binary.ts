@@ -8,7 +8,7 @@ import { Kernel } from '../../device/kernel.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import { apply, type OpDef, type Tensor } from '../../tensor/tensor.js';
 import { sumTo } from '../reduce/reduce.js';
-import { broadcastLayout } from '../shape/broadcast.js';
+import { broadcastUniforms } from '../shape/broadcast.js';
 import { requireDtype } from './checks.js';
 import { addScalar, log, neg, rsubScalar } from './unary.js';
 
@@ -28,20 +28,11 @@ const binaryOp: OpDef<{ kind: BinaryKind }> = {
     return { shape: broadcastShapes(a!.shape, b!.shape, kind), dtype: 'f32' };
   },
   lower(ctx, { inputs: [a, b], attrs }, out) {
-    const { shape, strides } = broadcastLayout(out.shape, [a!.shape, b!.shape]);
     ctx.dispatch({
       kernel,
       constants: { OP: BINARY_OPS.code[attrs.kind] },
       bind: { a: ctx.ref(a!), b: ctx.ref(b!), out: ctx.out },
-      uniforms: {
-        n: out.numel,
-        shape_hi: shape.slice(0, 4),
-        shape_lo: shape.slice(4),
-        a_strides_hi: strides[0]!.slice(0, 4),
-        a_strides_lo: strides[0]!.slice(4),
-        b_strides_hi: strides[1]!.slice(0, 4),
-        b_strides_lo: strides[1]!.slice(4),
-      },
+      uniforms: { n: out.numel, ...broadcastUniforms(out.shape, { a: a!.shape, b: b!.shape }) },
       workgroups: grid1d(out.numel, ELEMENTWISE_WG),
     });
   },

@@ -1,5 +1,5 @@
 // broadcastTo: one copy through stride-0 dimensions (shaders/shape/broadcast.wgsl); its gradient
-// is sumTo. broadcastLayout is the index arithmetic every broadcasting kernel shares.
+// is sumTo. broadcastUniforms gives every broadcasting kernel its index arithmetic.
 import indexSource from '../../../shaders/shape/broadcast-index.wgsl';
 import source from '../../../shaders/shape/broadcast.wgsl';
 import { fail } from '../../device/errors.js';
@@ -18,7 +18,7 @@ export const MAX_BROADCAST_DIMS = 8;
  * Collapses the broadcast to at most 8 dims: adjacent dims merge when every operand is
  * contiguous across them. Returns the out shape and per-operand strides (0 = broadcast).
  */
-export function broadcastLayout(out: readonly number[], operands: readonly (readonly number[])[]): {
+function broadcastLayout(out: readonly number[], operands: readonly (readonly number[])[]): {
   shape: number[];
   strides: number[][];
 } {
@@ -55,6 +55,21 @@ export function broadcastLayout(out: readonly number[], operands: readonly (read
   return { shape, strides };
 }
 
+/**
+ * The uniforms of broadcast-index.wgsl for operands named `names` (shape_hi/lo and
+ * <name>_strides_hi/lo: the 8 collapsed dims travel as two vec4s).
+ */
+export function broadcastUniforms(out: readonly number[], operands: Record<string, readonly number[]>): Record<string, number[]> {
+  const names = Object.keys(operands);
+  const { shape, strides } = broadcastLayout(out, Object.values(operands));
+  const uniforms: Record<string, number[]> = { shape_hi: shape.slice(0, 4), shape_lo: shape.slice(4) };
+  names.forEach((name, k) => {
+    uniforms[`${name}_strides_hi`] = strides[k]!.slice(0, 4);
+    uniforms[`${name}_strides_lo`] = strides[k]!.slice(4);
+  });
+  return uniforms;
+}
+
 const broadcastOp: OpDef<{ shape: readonly number[] }> = {
   name: 'broadcastTo',
   infer([x], { shape }) {
@@ -68,17 +83,10 @@ const broadcastOp: OpDef<{ shape: readonly number[] }> = {
     return { shape, dtype: x!.dtype };
   },
   lower(ctx, { inputs: [x] }, out) {
-    const { shape, strides } = broadcastLayout(out.shape, [x!.shape]);
     ctx.dispatch({
       kernel,
       bind: { x: ctx.ref(x!), out: ctx.out },
-      uniforms: {
-        n: out.numel,
-        shape_hi: shape.slice(0, 4),
-        shape_lo: shape.slice(4),
-        x_strides_hi: strides[0]!.slice(0, 4),
-        x_strides_lo: strides[0]!.slice(4),
-      },
+      uniforms: { n: out.numel, ...broadcastUniforms(out.shape, { x: x!.shape }) },
       workgroups: grid1d(out.numel, ELEMENTWISE_WG),
     });
   },
