@@ -1,11 +1,12 @@
-// A BGV instance: validated parameters, the RNS context on the GPU and the batch encoder.
+// A BGV instance: validated parameters, the RNS context on the GPU and (batch encoding only)
+// the batch encoder.
 // The ring's primes are [P, q_1, ..., q_L]: ciphertexts at level l live on primes [1, 1 + l),
 // key switching works on [0, 1 + l), and modulus switching drops q_l.
 import { fail } from '../../device/errors.js';
 import { log2Big } from '../arith/bigint.js';
 import { RnsContext } from '../rns/context.js';
 import { BatchEncoder } from './encoder.js';
-import { validateParameters, type BgvParameters, type ValidatedParameters } from './params.js';
+import { validateParameters, type BgvParameters, type PlainEncoding, type ValidatedParameters } from './params.js';
 
 /** Ciphertext primes start at ring index 1 (index 0 is the special prime). */
 export const CIPHERTEXT_BASE = 1;
@@ -13,14 +14,24 @@ export const CIPHERTEXT_BASE = 1;
 export class BgvContext {
   readonly params: ValidatedParameters;
   readonly ring: RnsContext;
-  readonly encoder: BatchEncoder;
   readonly t: bigint;
+  private readonly batchEncoder: BatchEncoder | null;
 
   constructor(params: BgvParameters) {
     this.params = validateParameters(params);
     this.ring = new RnsContext(params.n, [params.specialPrime, ...params.ciphertextPrimes]);
-    this.encoder = new BatchEncoder(params.n, params.plainModulus);
+    this.batchEncoder = this.encoding === 'batch' ? new BatchEncoder(params.n, params.plainModulus) : null;
     this.t = BigInt(params.plainModulus);
+  }
+
+  get encoding(): PlainEncoding {
+    return this.params.encoding ?? 'batch';
+  }
+
+  /** The slot encoder (batch encoding only: a power-of-two t has no slots). */
+  get encoder(): BatchEncoder {
+    if (!this.batchEncoder) fail('BGV: these parameters use coefficient encoding, which has no slots; use encodeCoefficients / decryptCoefficients');
+    return this.batchEncoder;
   }
 
   get n(): number {

@@ -8,6 +8,7 @@ import { checkRingDegree } from '../arith/ntt-tables.js';
 import { MAX_MODULUS } from '../arith/u32.js';
 
 export type SecurityLevel = 128 | 192 | 256;
+export type PlainEncoding = 'batch' | 'coefficients';
 
 export const HE_STANDARD_MAX_LOG_QP: Readonly<Record<SecurityLevel, Readonly<Record<number, number>>>> = {
   128: { 1024: 27, 2048: 54, 4096: 109, 8192: 218, 16384: 438, 32768: 881 },
@@ -22,8 +23,16 @@ export interface BgvParameters {
   ciphertextPrimes: readonly number[];
   /** The special key-switching prime P (not part of any ciphertext modulus). */
   specialPrime: number;
-  /** Plaintext modulus t: prime and ≡ 1 (mod 2N), so that N integer slots exist. */
+  /**
+   * Plaintext modulus t. Batch encoding: prime and ≡ 1 (mod 2N), so that N integer slots exist.
+   * Coefficient encoding: a power of two, with every ciphertext prime ≡ 1 (mod t).
+   */
   plainModulus: number;
+  /**
+   * Where the message sits: in N slots (default; part 1) or in the polynomial's coefficients
+   * (part 2: a dot product lands in one coefficient, which sample extraction turns into LWE).
+   */
+  encoding?: PlainEncoding;
   /**
    * Claimed classical security. 'none' skips the check and is only for unit tests of tiny
    * rings, the way SEAL's sec_level_type::none is.
@@ -52,11 +61,14 @@ export function validateParameters(p: BgvParameters): ValidatedParameters {
   const primes = [p.specialPrime, ...p.ciphertextPrimes];
   const all = [...primes, p.plainModulus];
   if (new Set(all).size !== all.length) fail(`BGV parameters: the primes and t must be distinct, got [${all.join(', ')}]`);
+  const encoding = p.encoding ?? 'batch';
+  if (encoding !== 'batch' && encoding !== 'coefficients') fail(`BGV parameters: encoding '${String(encoding)}' is not 'batch' or 'coefficients'`);
   const named: [string, number][] = [
     [`specialPrime = ${p.specialPrime}`, p.specialPrime],
     ...p.ciphertextPrimes.map((q, i): [string, number] => [`ciphertextPrimes[${i}] = ${q}`, q]),
-    [`plain modulus t = ${p.plainModulus}`, p.plainModulus],
+    ...(encoding === 'batch' ? [[`plain modulus t = ${p.plainModulus}`, p.plainModulus] as [string, number]] : []),
   ];
+  if (encoding === 'coefficients') checkCoefficientModulus(p);
   for (const [what, q] of named) {
     if (!Number.isInteger(q) || q < 3 || q >= MAX_MODULUS) fail(`BGV parameters: ${what} must be an integer in [3, 2^31) (u32 arithmetic)`);
     if (!isPrime(BigInt(q))) fail(`BGV parameters: ${what} is not prime`);
@@ -64,7 +76,7 @@ export function validateParameters(p: BgvParameters): ValidatedParameters {
       fail(`BGV parameters: ${what} is not ≡ 1 (mod 2N = ${2 * p.n}); ${q === p.plainModulus ? 'batching' : 'the negacyclic NTT'} needs it`);
     }
   }
-  for (const [what, q] of named.slice(0, -1)) {
+  for (const [what, q] of named.slice(0, 1 + p.ciphertextPrimes.length)) {
     if (q <= p.plainModulus) fail(`BGV parameters: ${what} must exceed the plain modulus t = ${p.plainModulus}`);
   }
   const logQP = log2Big(primes.reduce((acc, q) => acc * BigInt(q), 1n));
@@ -86,6 +98,22 @@ export function validateParameters(p: BgvParameters): ValidatedParameters {
   return { ...p, logQP, maxLogQP };
 }
 
+/**
+ * Coefficient encoding's plain modulus: t = 2^T, so that LWE samples taken from it carry the
+ * message in their top bits of a power-of-two torus, and every ciphertext prime q ≡ 1 (mod t):
+ * then modulus switching multiplies the message by q^{-1} ≡ 1 (no factor to undo) and
+ * multiplying by −t^{-1} mod q gives exactly Δ·m with Δ = (q − 1)/t (see switch.ts).
+ */
+function checkCoefficientModulus(p: BgvParameters): void {
+  const t = p.plainModulus;
+  if (!Number.isInteger(t) || t < 2 || t >= MAX_MODULUS || (t & (t - 1)) !== 0) {
+    fail(`BGV parameters: coefficient encoding needs the plain modulus t = ${t} to be a power of two in [2, 2^31)`);
+  }
+  p.ciphertextPrimes.forEach((q, i) => {
+    if (q % t !== 1) fail(`BGV parameters: ciphertextPrimes[${i}] = ${q} is not ≡ 1 (mod t = ${t}); coefficient encoding needs it (exact modulus switching and LSB → MSB)`);
+  });
+}
+
 /** The spec's seven 31-bit primes with 2^14 | q − 1 (217.0 bits ≤ 218 at N = 8192). */
 export const GLYPH_PRIMES = [2147352577, 2147205121, 2147074049, 2146959361, 2146713601, 2146418689, 2146336769] as const;
 
@@ -98,13 +126,30 @@ export const GLYPH_PARAMETERS: BgvParameters = {
   security: 128,
 };
 
-/** Whether two parameter sets are the same ring, primes, plain modulus and security claim. */
+/**
+ * Glyph part 2's BGV side (ours): N = 4096, coefficient encoding with t = 2^16, ciphertext
+ * primes 2013265921 = 15·2^27 + 1 and 1811939329 = 27·2^26 + 1 (both ≡ 1 mod 2^16 and mod 2N),
+ * special prime 2113929217 = 63·2^25 + 1: log2(Q·P) = 92.9 ≤ 109 bits, 128-bit classical by the
+ * HE-standard table. Two primes carry one ct × ct (t² times fresh noise squared, ~2^54, under
+ * Q/2 ≈ 2^61); switching to q_1 leaves noise ≈ 2^23 against Δ·t ≈ 2^31 (LWE noise ≈ Δ/2^8).
+ */
+export const GLYPH_HYBRID_PARAMETERS: BgvParameters = {
+  n: 4096,
+  specialPrime: 2113929217,
+  ciphertextPrimes: [2013265921, 1811939329],
+  plainModulus: 2 ** 16,
+  encoding: 'coefficients',
+  security: 128,
+};
+
+/** Whether two parameter sets are the same ring, primes, plain modulus, encoding and security claim. */
 export function sameParameters(a: BgvParameters, b: BgvParameters): boolean {
   return (
     a.n === b.n &&
     a.specialPrime === b.specialPrime &&
     a.plainModulus === b.plainModulus &&
     a.security === b.security &&
+    (a.encoding ?? 'batch') === (b.encoding ?? 'batch') &&
     a.ciphertextPrimes.length === b.ciphertextPrimes.length &&
     a.ciphertextPrimes.every((q, i) => q === b.ciphertextPrimes[i])
   );
