@@ -20,9 +20,12 @@ export { sampleUniform, sampleTernary, sampleGaussian, randomWords, ERROR_SIGMA,
 
 export { BgvContext, CIPHERTEXT_BASE } from './bgv/context.js';
 export {
-  validateParameters, sameParameters, MAX_CIPHERTEXT_PRIMES, GLYPH_PARAMETERS, GLYPH_PRIMES, HE_STANDARD_MAX_LOG_QP,
-  type BgvParameters, type ValidatedParameters, type SecurityLevel,
+  validateParameters, sameParameters, MAX_CIPHERTEXT_PRIMES, GLYPH_PARAMETERS, GLYPH_PRIMES, GLYPH_HYBRID_PARAMETERS, HE_STANDARD_MAX_LOG_QP,
+  type BgvParameters, type ValidatedParameters, type SecurityLevel, type PlainEncoding,
 } from './bgv/params.js';
+export { encodeCoefficients, decryptCoefficients, matrixCoefficients, dotCoefficient, rowSpacing } from './bgv/coefficients.js';
+export { switchToMsb, bgvToLwe, msbScale, lsbToMsbConstant } from './bgv/switch.js';
+export { sampleExtract } from './rlwe/extract.js';
 export { Ciphertext, Plaintext } from './bgv/ciphertext.js';
 export { BatchEncoder, rowRotationElement, rowSwapElement } from './bgv/encoder.js';
 export {

@@ -8,7 +8,10 @@ import { decryptCoefficients, dotCoefficient, encodeCoefficients, matrixCoeffici
 import { encryptPublic } from '../../src/fhe/bgv/encrypt.js';
 import * as ev from '../../src/fhe/bgv/evaluator.js';
 import { generatePublicKey, generateRelinKey, generateSecretKey } from '../../src/fhe/bgv/keys.js';
-import { GLYPH_HYBRID_PARAMETERS, validateParameters, type BgvParameters } from '../../src/fhe/bgv/params.js';
+import { GLYPH_HYBRID_PARAMETERS, GLYPH_PARAMETERS, validateParameters, type BgvParameters } from '../../src/fhe/bgv/params.js';
+import { deserialize, serialize } from '../../src/fhe/bgv/serialize.js';
+import { checkHeader } from '../../src/fhe/bgv/blob-header.js';
+import { Ciphertext } from '../../src/fhe/bgv/ciphertext.js';
 import { bgvToLwe, lsbToMsbConstant, msbScale, switchToMsb } from '../../src/fhe/bgv/switch.js';
 import { mod, primitiveRoot2N } from '../../src/fhe/arith/bigint.js';
 import { sampleExtract } from '../../src/fhe/rlwe/extract.js';
@@ -70,6 +73,35 @@ describe('coefficient-encoding parameters', () => {
       expect(Array.from(encodeCoefficients(ctx, [[-1, 2, T + 3]]).coefficients.slice(0, 4))).toEqual([T - 1, 2, 3, 0]);
     } finally {
       ctx.dispose();
+    }
+  });
+});
+
+describe('coefficient-encoded blobs', () => {
+  it('carry their encoding across serialization; batch blobs keep their old header', async () => {
+    const ctx = new BgvContext(SMALL);
+    const sk = generateSecretKey(ctx);
+    const pk = generatePublicKey(ctx, sk);
+    const ct = encryptPublic(ctx, pk, encodeCoefficients(ctx, [[7, -8, 9]]));
+    try {
+      const bytes = await serialize(SMALL, { ct });
+      const back = deserialize(bytes);
+      expect(back.params.encoding).toBe('coefficients');
+      const got = back.items.ct as Ciphertext;
+      expect(Array.from((await decryptCoefficients(ctx, sk, got))[0]!.slice(0, 3))).toEqual([7, -8, 9]);
+      got.dispose();
+      const text = new TextDecoder().decode(bytes);
+      expect(text).toContain('"encoding":"coefficients"');
+      const batchHeader = new TextDecoder().decode(await serialize(GLYPH_PARAMETERS, {}));
+      expect(batchHeader).not.toContain('encoding');
+      const reject = (field: string, found: string, expected: string): never => {
+        throw new Error(`${field}: ${found}, expected ${expected}`);
+      };
+      const wire = (encoding: string) => ({ params: { ...SMALL, encoding }, entries: [] });
+      expect(checkHeader(wire('coefficients'), 0, reject).params.encoding).toBe('coefficients');
+      expect(() => checkHeader(wire('batch'), 0, reject)).toThrow(/header.params.encoding: "batch", expected "coefficients"/);
+    } finally {
+      for (const v of [ct, pk, sk, ctx]) v.dispose();
     }
   });
 });

@@ -41,7 +41,11 @@ const SECURITY = [128, 192, 256, 'none'] as const;
 /** The canonical header text: fixed key order, no spaces. */
 export function headerText({ params: p, entries }: BlobHeader): string {
   return JSON.stringify({
-    params: { n: p.n, ciphertextPrimes: p.ciphertextPrimes, specialPrime: p.specialPrime, plainModulus: p.plainModulus, security: p.security },
+    // Batch encoding is the default and is not written, so part 1's blobs keep their bytes.
+    params: {
+      n: p.n, ciphertextPrimes: p.ciphertextPrimes, specialPrime: p.specialPrime, plainModulus: p.plainModulus, security: p.security,
+      ...(p.encoding === 'coefficients' ? { encoding: p.encoding } : {}),
+    },
     entries: entries.map((e) => ({
       name: e.name,
       kind: e.kind,
@@ -53,7 +57,9 @@ export function headerText({ params: p, entries }: BlobHeader): string {
 }
 
 function readParams(r: FieldReader, v: unknown): BgvParameters {
-  const o = r.object(v, 'header.params', ['n', 'ciphertextPrimes', 'specialPrime', 'plainModulus', 'security']);
+  const coefficients = typeof v === 'object' && v !== null && Object.hasOwn(v, 'encoding');
+  const o = r.object(v, 'header.params', ['n', 'ciphertextPrimes', 'specialPrime', 'plainModulus', 'security', ...(coefficients ? ['encoding'] : [])]);
+  if (coefficients && o.encoding !== 'coefficients') r.reject('header.params.encoding', show(o.encoding), '"coefficients" (batch encoding is written by leaving the key out)');
   const int = (x: unknown, field: string) => r.integer(x, `header.params.${field}`, 0, Number.MAX_SAFE_INTEGER);
   const primes = r.array(o.ciphertextPrimes, 'header.params.ciphertextPrimes', 1, MAX_CIPHERTEXT_PRIMES);
   if (!SECURITY.includes(o.security as never)) r.reject('header.params.security', show(o.security), '128, 192, 256 or "none"');
@@ -63,6 +69,7 @@ function readParams(r: FieldReader, v: unknown): BgvParameters {
     specialPrime: int(o.specialPrime, 'specialPrime'),
     plainModulus: int(o.plainModulus, 'plainModulus'),
     security: o.security as BgvParameters['security'],
+    ...(coefficients ? { encoding: 'coefficients' as const } : {}),
   };
   try {
     validateParameters(params);

@@ -46,8 +46,8 @@ export async function serialize(params: BgvParameters, items: Record<string, Tra
     entries.push({ name, kind: parts.kind, ...parts.extra, shapes: parts.tensors.map((t) => [...t.shape]) });
     tensors.push(...parts.tensors);
   }
-  const { n, ciphertextPrimes, specialPrime, plainModulus, security } = params;
-  const wire = { params: { n, ciphertextPrimes, specialPrime, plainModulus, security }, entries };
+  const { n, ciphertextPrimes, specialPrime, plainModulus, security, encoding } = params;
+  const wire = { params: { n, ciphertextPrimes, specialPrime, plainModulus, security, ...(encoding === 'coefficients' ? { encoding } : {}) }, entries };
   const words = tensors.reduce((s, t) => s + t.numel, 0);
   const header = checkHeader(wire, words, (field, found, expected) => fail(`serialize: ${field} is ${found}; expected ${expected}`));
   const payload: Uint8Array[] = [];

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { HYBRID_DEFAULT, HYBRID_QUICK } from '../../../src/experiments/glyph/hybrid/config.js';
 import {
-  allBgvSchedule, opCounts, patersonStockmeyerMultiplications, setupSchedule, stepCost, stepSchedule, type OpLatencies,
+  allBgvSchedule, g6Costs, opCounts, patersonStockmeyerMultiplications, setupSchedule, stepCost, stepSchedule, type OpLatencies,
 } from '../../../src/experiments/glyph/hybrid/schedule.js';
 
 describe('step schedule', () => {
@@ -59,5 +59,15 @@ describe('cost model', () => {
     const ops = stepSchedule(HYBRID_QUICK);
     expect(stepCost(ops, { ...zero, pbs: 0.5 })).toBe(2832 * 0.5);
     expect(stepCost(ops, { ...zero, pbs: 1, 'ct-ct': 2 })).toBe(2832 + 160);
+  });
+
+  it('G6: (a) batched, (b) all-BGV, (c) unbatched, and (a)\'s saving against (b)', () => {
+    const zero: OpLatencies = { 'ct-pt': 0, 'ct-ct': 0, relinearize: 0, 'bgv-to-lwe': 0, extract: 0, 'lwe-keyswitch': 0, pbs: 0, 'lwe-to-bgv': 0, rotation: 0 };
+    const allBgvCtCt = opCounts(allBgvSchedule(HYBRID_QUICK, 4096))['ct-ct'];
+    const r = g6Costs(HYBRID_QUICK, { batched: { ...zero, pbs: 1 }, single: { ...zero, pbs: 3 }, allBgv: { ...zero, 'ct-ct': 10 } }, 4096);
+    expect(r.hybrid).toBe(2832);
+    expect(r.unbatched).toBe(3 * 2832);
+    expect(r.allBgv).toBe(10 * allBgvCtCt);
+    expect(r.reductionVsAllBgv).toBeCloseTo(1 - 2832 / (10 * allBgvCtCt), 12);
   });
 });

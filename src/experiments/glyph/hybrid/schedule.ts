@@ -136,3 +136,21 @@ export function stepCost(ops: readonly StepOp[], latency: OpLatencies): number {
   const counts = opCounts(ops);
   return (Object.keys(counts) as OpKind[]).reduce((sum, k) => sum + counts[k] * latency[k], 0);
 }
+
+/** Measured per-op latencies for G6's three costings (each from its own parameters / batch size). */
+export interface G6Latencies {
+  /** (a) the hybrid as run: PBS and key switches amortised over a batched dispatch. */
+  batched: OpLatencies;
+  /** (c) the same ops one at a time. */
+  single: OpLatencies;
+  /** (b) all-BGV: ct × ct and rotations at the depth its polynomials need. */
+  allBgv: OpLatencies;
+}
+
+/** One training step costed three ways, and (a)'s saving against (b) (Glyph claims 69%–99%). */
+export function g6Costs(c: HybridConfig, latency: G6Latencies, slots: number) {
+  const hybrid = stepCost(stepSchedule(c), latency.batched);
+  const allBgv = stepCost(allBgvSchedule(c, slots), latency.allBgv);
+  const unbatched = stepCost(stepSchedule(c), latency.single);
+  return { hybrid, allBgv, unbatched, reductionVsAllBgv: 1 - hybrid / allBgv };
+}
