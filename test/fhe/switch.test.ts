@@ -62,7 +62,8 @@ describe('coefficient-encoding parameters', () => {
     expect(v.maxLogQP).toBe(109);
     expect(() => validateParameters({ ...SMALL, plainModulus: 65537 })).toThrow(/power of two/);
     // 2147205121 − 1 = 2^14·131055 (odd multiple of 2^14): not ≡ 1 mod 2^16.
-    expect(() => validateParameters({ ...SMALL, ciphertextPrimes: [2013265921, 2147205121] })).toThrow(/ciphertextPrimes\[1\] = 2147205121 is not ≡ 1 \(mod t = 65536\)/);
+    expect(() => validateParameters({ ...SMALL, plainModulus: 2 ** 16, ciphertextPrimes: [2013265921, 2147205121] })).toThrow(/ciphertextPrimes\[1\] = 2147205121 is not ≡ 1 \(mod t = 65536\)/);
+    expect(validateParameters({ ...SMALL, ciphertextPrimes: [2013265921, 2147205121] }).plainModulus).toBe(2 ** 14);
     expect(() => validateParameters({ ...GLYPH_HYBRID_PARAMETERS, ciphertextPrimes: [2013265921, 1811939329, 998244353] })).toThrow(/insecure/);
   });
 
@@ -169,7 +170,7 @@ describe('BGV → LWE', () => {
     const rlk = generateRelinKey(ctx, sk);
     const d = 16;
     const x = ints(d, 11, 15);
-    const w = Array.from({ length: 8 }, (_, r) => ints(d, 20 + r, 300));
+    const w = Array.from({ length: 8 }, (_, r) => ints(d, 20 + r, 30)); // |dot| ≤ 16·30·15 < t/2: no wrap
     const xCoeffs = Int32Array.from({ length: ctx.n }, (_, i) => (i < d ? x[i]! : 0));
     const wCoeffs = matrixCoefficients(ctx.n, w);
     const [cx, cw] = [encryptPublic(ctx, pk, encodeCoefficients(ctx, [xCoeffs])), encryptPublic(ctx, pk, encodeCoefficients(ctx, [wCoeffs]))];

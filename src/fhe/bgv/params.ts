@@ -127,17 +127,19 @@ export const GLYPH_PARAMETERS: BgvParameters = {
 };
 
 /**
- * Glyph part 2's BGV side (ours): N = 4096, coefficient encoding with t = 2^16, ciphertext
- * primes 2013265921 = 15·2^27 + 1 and 1811939329 = 27·2^26 + 1 (both ≡ 1 mod 2^16 and mod 2N),
- * special prime 2113929217 = 63·2^25 + 1: log2(Q·P) = 92.9 ≤ 109 bits, 128-bit classical by the
- * HE-standard table. Two primes carry one ct × ct (t² times fresh noise squared, ~2^54, under
- * Q/2 ≈ 2^61); switching to q_1 leaves noise ≈ 2^23 against Δ·t ≈ 2^31 (LWE noise ≈ Δ/2^8).
+ * Glyph part 2's BGV side (ours): N = 4096, coefficient encoding with t = 2^14 (the widest
+ * re-quantisation window of the hybrid network is 14 bits), ciphertext primes
+ * 2013265921 = 15·2^27 + 1 and 1811939329 = 27·2^26 + 1 (both ≡ 1 mod t and mod 2N), special
+ * prime 2113929217 = 63·2^25 + 1: log2(Q·P) = 92.9 ≤ 109 bits, 128-bit classical by the
+ * HE-standard table. Two primes carry one ct × ct (t² times fresh noise squared, ~2^50, under
+ * Q/2 ≈ 2^61). After switching to q_1 the LWE noise grows with t while Δ = (q_1 − 1)/t shrinks
+ * with it, so the margin goes as 1/t²: the smallest t the windows allow.
  */
 export const GLYPH_HYBRID_PARAMETERS: BgvParameters = {
   n: 4096,
   specialPrime: 2113929217,
   ciphertextPrimes: [2013265921, 1811939329],
-  plainModulus: 2 ** 16,
+  plainModulus: 2 ** 14,
   encoding: 'coefficients',
   security: 128,
 };

@@ -54,7 +54,7 @@ export function sitesOf(c: HybridConfig): HybridSites {
 /** Default profile: d = 32, h = 16 (windows chosen by the sweep recorded in the glyph README). */
 export const HYBRID_DEFAULT: HybridConfig = {
   p: 5,
-  plainBits: 16,
+  plainBits: 14,
   features: 32,
   hidden: 16,
   batch: 16,

@@ -35,7 +35,8 @@ export function offsetOf(s: RequantSite): number {
   return 2 ** (shift + s.valueBits - 1) + (shift > 0 ? 2 ** (shift - 1) : 0);
 }
 
-const modPow2 = (x: number, bits: number) => {
+/** x mod 2^bits in [0, 2^bits) (torus arithmetic with denominator 2^bits). */
+export const modPow2 = (x: number, bits: number) => {
   const m = 2 ** bits;
   return ((x % m) + m) % m;
 };

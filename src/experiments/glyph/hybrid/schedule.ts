@@ -76,17 +76,22 @@ export function opCounts(ops: readonly StepOp[]): Record<OpKind, number> {
   return out;
 }
 
+/** Paterson–Stockmeyer for degree D: k ≈ √(D/2) baby steps, m giant steps with 2^m·k > D. */
+function psPlan(degree: number) {
+  const k = Math.max(1, Math.ceil(Math.sqrt(degree / 2)));
+  const m = Math.ceil(Math.log2((degree + 1) / k));
+  return { powers: k - 1 + m, combine: 2 ** Math.max(0, m - 1) - 1 };
+}
+
 /**
  * Non-scalar multiplications to evaluate a polynomial of degree D by Paterson–Stockmeyer:
  * baby steps x^2..x^k (k − 1), giant steps x^(2^i·k) for i < m (m), and 2^(m−1) − 1 to combine
- * the blocks, with k ≈ √(D/2) and 2^m·k > D (or D − 1 plain powers when fewer).
+ * the blocks (or D − 1 plain powers when fewer).
  */
 export function patersonStockmeyerMultiplications(degree: number): number {
   if (degree <= 1) return 0;
-  const k = Math.max(1, Math.ceil(Math.sqrt(degree / 2)));
-  const m = Math.ceil(Math.log2((degree + 1) / k));
-  // Tiny degrees: plain powers x^2..x^D (D − 1) are cheaper.
-  return Math.min(degree - 1, k - 1 + m + 2 ** Math.max(0, m - 1) - 1);
+  const { powers, combine } = psPlan(degree);
+  return Math.min(degree - 1, powers + combine);
 }
 
 /**
@@ -103,11 +108,9 @@ export function allBgvSchedule(c: HybridConfig, slots: number): StepOp[] {
   const cts = (values: number) => Math.ceil(values / slots);
   const poly = (site: RequantSite, values: number, polys: number): StepOp => {
     const D = 2 ** site.window;
-    const shared = patersonStockmeyerMultiplications(D);
     // A second polynomial on the same powers re-does only the combination step.
-    const k = Math.ceil(Math.sqrt(D / 2));
-    const combine = 2 ** Math.max(0, Math.ceil(Math.log2((D + 1) / k)) - 1) - 1;
-    return { kind: 'ct-ct', count: cts(values) * (shared + (polys - 1) * combine), what: `${site.name}: degree-${D} polynomial(s) by Paterson–Stockmeyer` };
+    const extra = (polys - 1) * psPlan(D).combine;
+    return { kind: 'ct-ct', count: cts(values) * (patersonStockmeyerMultiplications(D) + extra), what: `${site.name}: degree-${D} polynomial(s) by Paterson–Stockmeyer` };
   };
   const mac = (values: number, k: number, what: string): StepOp[] => [
     { kind: 'ct-ct', count: cts(values * k), what: `${what}: slot-wise products` },

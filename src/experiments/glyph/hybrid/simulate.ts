@@ -6,7 +6,7 @@ import { fail } from '../../../device/errors.js';
 import { CLASSES } from '../data.js';
 import { sitesOf, type HybridConfig, type HybridSites } from './config.js';
 import { seededUniform, shuffled } from './prng.js';
-import { inRange, siteInput, type RequantSite } from './requantize.js';
+import { inRange, modPow2, siteInput, type RequantSite } from './requantize.js';
 import { maskedSignedTable, pbs, reluDerivativeTable, reluTable, signedTable } from './tables.js';
 
 /** W1: hidden × features, W2: 10 × hidden, row-major integers. */
@@ -18,15 +18,9 @@ export interface IntegerWeights {
 /** Counts of accumulators that fell outside their site's signed range (wrapped), per site. */
 export type WrapCounts = Record<keyof HybridSites, number>;
 
-const modPow2 = (x: number, bits: number) => {
-  const m = 2 ** bits;
-  return ((x % m) + m) % m;
-};
-
 const centredMod = (x: number, bits: number) => {
-  const m = 2 ** bits;
-  const r = ((x % m) + m) % m;
-  return r >= m / 2 ? r - m : r;
+  const r = modPow2(x, bits);
+  return r >= 2 ** (bits - 1) ? r - 2 ** bits : r;
 };
 
 export function initialWeights(c: HybridConfig): IntegerWeights {

@@ -6,7 +6,11 @@
 // run use the same tables (ours: the paper's circuits were not retrieved, spec part 2 §1).
 import { fail } from '../../../device/errors.js';
 
-/** A table for one PBS: f on [0, 2^inputBits), integer outputs in [min, max]. */
+/**
+ * A table for one PBS: f on [0, 2^inputBits), integer outputs in [min, max]. A table on
+ * α < p bits (a short last digit round) is the p-bit table u ↦ f(u >> (p − α)), applied to an
+ * input whose window was taken 2^(p−α) larger: the low bits are then zero.
+ */
 export interface LookupTable {
   name: string;
   /** p: message bits of the PBS input (the padding bit comes on top). */
