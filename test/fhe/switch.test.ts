@@ -241,7 +241,8 @@ describe('BGV → LWE at the 128-bit part-2 parameters (N = 4096)', () => {
       });
       const margin = Math.log2(delta / 2 / maxNoise);
       console.log(`part-2 BGV → LWE: Δ = ${delta}, max |noise| = ${maxNoise}, margin ${margin.toFixed(1)} bits below Δ/2`);
-      expect(margin).toBeGreaterThan(4);
+      // Measured 9.4–10.2 bits at t = 2^14 (5.1 at t = 2^16).
+      expect(margin).toBeGreaterThan(7);
       for (const v of [lwe, prod, cx, cw]) v.dispose();
     } finally {
       for (const v of [rlk, pk, sk, ctx]) v.dispose();
