@@ -3,7 +3,7 @@ import type { MeasureOptions } from './measure.js';
 import type { EngineName } from './workload.js';
 
 /** In the order they run: first-step before anything else compiles a pipeline in this process. */
-export const CASES = ['first-step', 'first-step-process', 'buffers', 'gemm', 'fp8', 'mlp', 'cnn', 'kbfgs'] as const;
+export const CASES = ['first-step', 'first-step-process', 'buffers', 'gemm', 'fp8', 'mlp', 'cnn', 'cifar-cnn', 'kbfgs'] as const;
 export type CaseId = (typeof CASES)[number];
 
 export interface BenchOptions {
@@ -11,7 +11,7 @@ export interface BenchOptions {
   cases: CaseId[];
   /** GEMM shapes as [M, K, N]. */
   gemm: [number, number, number][];
-  /** Batch of the MLP and the CNN steps. */
+  /** Batch of the MLP and the CNN steps (MNIST and CIFAR-shaped). */
   batch: number;
   /** Training steps of the buffer-leak case. */
   steps: number;

@@ -70,6 +70,7 @@ export async function runBench(opts: BenchOptions, log: (s: string) => void, ent
     fp8: () => fp8Case(ctx),
     mlp: () => trainStepCase(ctx, 'mlp', ['sgd', 'adam']),
     cnn: () => trainStepCase(ctx, 'cnn', ['sgd']),
+    'cifar-cnn': () => trainStepCase(ctx, 'cifar-cnn', ['sgd']),
     buffers: () => buffersCase(ctx),
     kbfgs: () => kbfgsCase(ctx),
   };

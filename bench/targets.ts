@@ -19,6 +19,9 @@ const TARGETS: Record<string, Judge> = {
   'gemm-1024x1024x1024': speedup(4),
   'mlp-sgd-step': speedup(3),
   'mlp-adam/sgd': ours('≤ 1.1', (v) => v <= 1.1),
+  // Issue 18: both CNN steps.
+  'cnn-sgd-step': speedup(3),
+  'cifar-cnn-sgd-step': speedup(3),
   'mlp-sgd-dispatches': ours('≤ 20', (v) => v <= 20),
   'mlp-adam-dispatches': ours('≤ 20', (v) => v <= 20),
   'mlp-sgd-submits': ours('= 1', (v) => v === 1),

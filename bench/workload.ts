@@ -3,11 +3,14 @@
 
 export const ENGINE_NAMES = ['gradwgsl', 'tfjs'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
-export type ModelKind = 'mlp' | 'cnn';
+export type ModelKind = 'mlp' | 'cnn' | 'cifar-cnn';
 export type OptimizerKind = 'sgd' | 'adam';
 
 export interface TrainSpec {
-  /** mlp: 784-256-256-10 ReLU; cnn: conv 8 → pool → conv 16 → pool → linear (mnistCnn). */
+  /**
+   * mlp: 784-256-256-10 ReLU; cnn: conv 8 → pool → conv 16 → pool → linear (mnistCnn) on
+   * 28×28×1; cifar-cnn: conv 32 → pool → conv 64 → pool → linear (cifarCnn) on 32×32×3.
+   */
   model: ModelKind;
   optimizer: OptimizerKind;
   batch: number;
@@ -16,10 +19,25 @@ export interface TrainSpec {
 /** Plain SGD (no momentum) and Adam with default betas, in both engines. */
 export const LEARNING_RATE: Record<OptimizerKind, number> = { sgd: 0.01, adam: 1e-3 };
 export const CLASSES = 10;
-export const IMAGE = 28;
+
+/** Each model's input images: channels and side (MNIST 1×28×28, CIFAR-10 3×32×32). */
+export const INPUT: Record<ModelKind, { channels: number; side: number }> = {
+  mlp: { channels: 1, side: 28 },
+  cnn: { channels: 1, side: 28 },
+  'cifar-cnn': { channels: 3, side: 32 },
+};
+
+/** Values per example. */
+export function pixels(model: ModelKind): number {
+  const { channels, side } = INPUT[model];
+  return channels * side * side;
+}
 
 export interface Batch {
-  /** batch × 784 pixels in [0, 1): [B, 784] for the MLP, [B, 1, 28, 28] = [B, 28, 28, 1] for the CNN. */
+  /**
+   * batch × pixels(model) values in [0, 1): [B, 784] for the MLP, [B, C, H, W] for gradwgsl's
+   * CNNs, read as [B, H, W, C] by tfjs's (the same random values; for one channel the same image).
+   */
   x: Float32Array;
   labels: Uint32Array;
   /** The labels one-hot, for tfjs's softmaxCrossEntropy. */
@@ -59,8 +77,8 @@ export function randomArray(n: number, seed: number, lo = 0, hi = 1): Float32Arr
   return out;
 }
 
-export function randomBatch(size: number, seed: number): Batch {
-  const x = randomArray(size * IMAGE * IMAGE, seed);
+export function randomBatch(model: ModelKind, size: number, seed: number): Batch {
+  const x = randomArray(size * pixels(model), seed);
   const labels = new Uint32Array(size);
   const oneHot = new Float32Array(size * CLASSES);
   randomArray(size, seed + 1).forEach((u, i) => {

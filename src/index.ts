@@ -48,7 +48,7 @@ export { Module } from './nn/module.js';
 export { Linear, type LinearOptions } from './nn/layers/linear.js';
 export { ReLU, Tanh, Sigmoid } from './nn/layers/activation.js';
 export { Sequential, Flatten, Residual } from './nn/layers/sequential.js';
-export { mnistMlp, mnistCnn } from './nn/models.js';
+export { mnistMlp, mnistCnn, cifarCnn } from './nn/models.js';
 export { Conv2d, MaxPool2d, AvgPool2d, type Conv2dLayerOptions } from './nn/layers/conv.js';
 export { cast } from './kernels/elementwise/cast.js';
 export { ClassifierTrainer, DivergedError, type FitOptions, type FitResult, type EpochRecord, type StepInfo } from './nn/trainer.js';

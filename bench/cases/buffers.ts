@@ -8,7 +8,7 @@ import type { CaseContext } from './context.js';
 
 export async function buffersCase(ctx: CaseContext): Promise<Row[]> {
   const spec: TrainSpec = { model: 'mlp', optimizer: 'sgd', batch: ctx.opts.batch };
-  const batch = randomBatch(spec.batch, 3);
+  const batch = randomBatch(spec.model, spec.batch, 3);
   const total = ctx.opts.steps;
   const checkpoints = new Set([1, 10, 100, total].filter((s) => s <= total));
   const values: Row['values'] = {};

@@ -34,7 +34,7 @@ export interface FirstStep {
 export const CHILD_MARKER = 'BENCH_CHILD ';
 
 export async function firstStep(engine: Engine, batchSize: number): Promise<FirstStep> {
-  const batch = randomBatch(batchSize, 7);
+  const batch = randomBatch('mlp', batchSize, 7);
   const { counts, result } = await countCalls(async () => {
     const started = performance.now();
     const trainer = await engine.trainer({ model: 'mlp', optimizer: 'sgd', batch: batchSize }, batch);

@@ -17,7 +17,7 @@ interface Measured {
 
 export async function trainStepCase(ctx: CaseContext, model: ModelKind, optimizers: readonly OptimizerKind[]): Promise<Row[]> {
   const batchSize = ctx.opts.batch;
-  const batch = randomBatch(batchSize, 42);
+  const batch = randomBatch(model, batchSize, 42);
   const pairs = optimizers.flatMap((optimizer) => ENGINE_NAMES.map((engine) => ({ engine, optimizer, key: `${engine} ${model}-${optimizer}` })));
   const build = Object.fromEntries(pairs.map((p) => [p.key, () => ctx.engines[p.engine].trainer({ model, optimizer: p.optimizer, batch: batchSize }, batch)]));
   const results = await withAll<string, Trainer, Record<string, Measured>>(build, async (trainers) => {

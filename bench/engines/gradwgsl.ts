@@ -4,12 +4,12 @@ import { compile } from '../../src/graph/compile.js';
 import { init, runtime } from '../../src/graph/runtime.js';
 import { matmul } from '../../src/kernels/gemm/matmul.js';
 import { softmaxCrossEntropy } from '../../src/kernels/loss/cross-entropy.js';
-import { mnistCnn, mnistMlp } from '../../src/nn/models.js';
+import { cifarCnn, mnistCnn, mnistMlp } from '../../src/nn/models.js';
 import { Adam } from '../../src/optim/adam.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { tensor } from '../../src/tensor/create.js';
-import { IMAGE, LEARNING_RATE, type Batch, type Engine, type Gemm, type TrainSpec, type Trainer } from '../workload.js';
+import { INPUT, LEARNING_RATE, pixels, type Batch, type Engine, type Gemm, type TrainSpec, type Trainer } from '../workload.js';
 
 const SEED = 1;
 
@@ -20,10 +20,11 @@ export async function gradwgslEngine(): Promise<Engine> {
     device: rt.gpu.device,
 
     async trainer(spec: TrainSpec, batch: Batch): Promise<Trainer> {
-      const model = spec.model === 'mlp' ? mnistMlp(SEED) : mnistCnn(SEED);
+      const model = { mlp: mnistMlp, cnn: mnistCnn, 'cifar-cnn': cifarCnn }[spec.model](SEED);
       const lr = LEARNING_RATE[spec.optimizer];
       const optimizer: Optimizer = spec.optimizer === 'sgd' ? new SGD(model.parameters(), { lr }) : new Adam(model.parameters(), { lr });
-      const xShape = spec.model === 'mlp' ? [spec.batch, IMAGE * IMAGE] : [spec.batch, 1, IMAGE, IMAGE];
+      const { channels, side } = INPUT[spec.model];
+      const xShape = spec.model === 'mlp' ? [spec.batch, pixels('mlp')] : [spec.batch, channels, side, side];
       const step = await compile({ x: { shape: xShape }, y: { shape: [spec.batch], dtype: 'u32' } }, ({ x, y }) => {
         const loss = softmaxCrossEntropy(model.forward(x!), y!);
         loss.backward();

@@ -1,9 +1,9 @@
 // TensorFlow.js 4.22's WebGPU backend as a bench engine, on the Dawn instance of the shim.
 // The models mirror gradwgsl's with tfjs's best tools: fused matMul/conv2d with bias and ReLU,
 // optimizer.minimize, and `await data()` for readback (dataSync needs OffscreenCanvas, which
-// Node lacks). The CNN runs NHWC, tfjs's layout; with one channel its input bytes equal NCHW's.
+// Node lacks). The CNNs run NHWC, tfjs's layout; with one channel its input bytes equal NCHW's.
 import type * as TF from '@tensorflow/tfjs';
-import { CLASSES, IMAGE, LEARNING_RATE, type Batch, type Engine, type Gemm, type TrainSpec, type Trainer } from '../workload.js';
+import { CLASSES, INPUT, LEARNING_RATE, pixels, type Batch, type Engine, type Gemm, type TrainSpec, type Trainer } from '../workload.js';
 
 type Tf = typeof TF;
 
@@ -60,14 +60,18 @@ function model(tf: Tf, spec: TrainSpec): { params: Record<string, TF.Variable>; 
       },
     };
   }
-  const p = variables(tf, { f1: [3, 3, 1, 8], c1: [8], f2: [3, 3, 8, 16], c2: [16], w: [16 * 7 * 7, CLASSES], b: [CLASSES] });
+  // Both CNNs: conv 3×3 'same' → ReLU → max pool 2 → conv 3×3 'same' → ReLU → max pool 2 → linear.
+  const { channels, side } = INPUT[spec.model];
+  const [c1, c2] = spec.model === 'cnn' ? [8, 16] : [32, 64];
+  const flat = c2 * (side / 4) ** 2;
+  const p = variables(tf, { f1: [3, 3, channels, c1], c1: [c1], f2: [3, 3, c1, c2], c2: [c2], w: [flat, CLASSES], b: [CLASSES] });
   return {
     params: p,
     forward: (x) => {
       const conv = (h: TF.Tensor4D, filter: TF.Variable, bias: TF.Variable) =>
         tf.maxPool(tf.fused.conv2d({ x: h, filter: filter as TF.Tensor4D, strides: 1, pad: 'same', bias, activation: 'relu' }), 2, 2, 'valid');
       const h = conv(conv(x as TF.Tensor4D, p.f1!, p.c1!), p.f2!, p.c2!);
-      return tf.fused.matMul({ a: tf.reshape(h, [spec.batch, 16 * 7 * 7]), b: p.w!, bias: p.b });
+      return tf.fused.matMul({ a: tf.reshape(h, [spec.batch, flat]), b: p.w!, bias: p.b });
     },
   };
 }
@@ -76,7 +80,8 @@ function tfjsTrainer(tf: Tf, spec: TrainSpec, batch: Batch): Trainer {
   const { params, forward } = model(tf, spec);
   const lr = LEARNING_RATE[spec.optimizer];
   const optimizer = spec.optimizer === 'sgd' ? tf.train.sgd(lr) : tf.train.adam(lr);
-  const xShape = spec.model === 'mlp' ? [spec.batch, IMAGE * IMAGE] : [spec.batch, IMAGE, IMAGE, 1];
+  const { channels, side } = INPUT[spec.model];
+  const xShape = spec.model === 'mlp' ? [spec.batch, pixels('mlp')] : [spec.batch, side, side, channels];
   return {
     async step() {
       // Fresh input tensors each step, as gradwgsl writes its feeds each step.

@@ -27,3 +27,20 @@ export function mnistCnn(seed: number): Sequential {
     new Linear(16 * 7 * 7, 10, { seed: seed * 5 + 3 }),
   );
 }
+
+/**
+ * A CIFAR-10-shaped CNN (3×32×32 input): conv(32, 3x3) -> relu -> maxpool 2 -> conv(64, 3x3)
+ * -> relu -> maxpool 2 -> linear; the benchmarks' larger convolution workload.
+ */
+export function cifarCnn(seed: number): Sequential {
+  return new Sequential(
+    new Conv2d(3, 32, 3, { padding: 1, seed: seed * 5 + 1 }),
+    new ReLU(),
+    new MaxPool2d({ kernel: 2 }),
+    new Conv2d(32, 64, 3, { padding: 1, seed: seed * 5 + 2 }),
+    new ReLU(),
+    new MaxPool2d({ kernel: 2 }),
+    new Flatten(),
+    new Linear(64 * 8 * 8, 10, { seed: seed * 5 + 3 }),
+  );
+}

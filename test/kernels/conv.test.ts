@@ -1,17 +1,18 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { conv2d } from '../../src/kernels/conv/conv2d.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CONV_ALGORITHMS, chooseConvAlgorithm, conv2d, forceConvAlgorithm } from '../../src/kernels/conv/conv2d.js';
 import { col2im, im2col } from '../../src/kernels/conv/im2col.js';
 import { nchwToNhwc, nhwcToNchw } from '../../src/kernels/conv/layout.js';
 import { col2imRef, conv2dRef, im2colRef, outSizeRef, type Shape4 } from '../../src/kernels/conv/reference.js';
-import { resolveWindow, type WindowOptions } from '../../src/kernels/conv/window.js';
+import { resolveWindow, windowGeometry, type WindowOptions } from '../../src/kernels/conv/window.js';
 import { tensor } from '../../src/tensor/create.js';
 import { gradcheck } from '../gradcheck.js';
 import { gpu, randomArray, relError } from '../setup.js';
 
 beforeAll(gpu);
+afterEach(() => forceConvAlgorithm(null));
 
 // im2col, col2im and the layout transform only copy or add a handful of f32 values per
-// output: bound 1e-6 relative. conv2d goes through the f32 GEMM: 1e-5 (K = C*kh*kw ≤ 75).
+// output: bound 1e-6 relative. conv2d sums K = C*kh*kw ≤ 75 f32 products (GEMM or direct): 1e-5.
 const F32_COPY = 1e-6;
 const F32_CONV = 1e-5;
 
@@ -91,25 +92,29 @@ describe('conv2d', () => {
     [[2, 3, 7, 9], 5, [3, 5], { stride: [2, 1], padding: [1, 2] }, false],
     [[1, 3, 5, 5], 7, [5, 5], { padding: 1 }, true],
   ];
-  for (const [shape, o, [kh, kw], opts, withBias] of CONV) {
-    it(`matches direct float64 convolution: x ${JSON.stringify(shape)}, w [${o},${shape[1]},${kh},${kw}] ${JSON.stringify(opts)}${withBias ? ' + bias' : ''}`, async () => {
-      const x = randomArray(size(shape), 7);
-      const w = randomArray(o * shape[1] * kh * kw, 8);
-      const b = randomArray(o, 9);
-      const out = conv2d(tensor(x, shape), tensor(w, [o, shape[1], kh, kw]), withBias ? tensor(b, [o]) : undefined, opts);
-      const win = resolveWindow('test', { kernel: [kh, kw], ...opts }, 1);
-      expect([...out.shape]).toEqual([shape[0], o, ...outSizeRef(shape, win)]);
-      expect(relError(await out.data(), conv2dRef(x, shape, w, o, withBias ? b : null, win))).toBeLessThan(F32_CONV);
+  for (const algorithm of CONV_ALGORITHMS) {
+    for (const [shape, o, [kh, kw], opts, withBias] of CONV) {
+      it(`${algorithm}: matches direct float64 convolution: x ${JSON.stringify(shape)}, w [${o},${shape[1]},${kh},${kw}] ${JSON.stringify(opts)}${withBias ? ' + bias' : ''}`, async () => {
+        forceConvAlgorithm(algorithm);
+        const x = randomArray(size(shape), 7);
+        const w = randomArray(o * shape[1] * kh * kw, 8);
+        const b = randomArray(o, 9);
+        const out = conv2d(tensor(x, shape), tensor(w, [o, shape[1], kh, kw]), withBias ? tensor(b, [o]) : undefined, opts);
+        const win = resolveWindow('test', { kernel: [kh, kw], ...opts }, 1);
+        expect([...out.shape]).toEqual([shape[0], o, ...outSizeRef(shape, win)]);
+        expect(relError(await out.data(), conv2dRef(x, shape, w, o, withBias ? b : null, win))).toBeLessThan(F32_CONV);
+      });
+    }
+
+    it(`${algorithm}: gradients of input, weight and bias match finite differences`, async () => {
+      forceConvAlgorithm(algorithm);
+      await gradcheck(([x, w, b]) => conv2d(x!, w!, b!, { stride: 2, padding: 1 }), [
+        { data: randomArray(2 * 3 * 7 * 7, 10), shape: [2, 3, 7, 7] },
+        { data: randomArray(5 * 3 * 3 * 3, 11), shape: [5, 3, 3, 3] },
+        { data: randomArray(5, 12), shape: [5] },
+      ], { samples: 12 });
     });
   }
-
-  it('gradients of input, weight and bias match finite differences', async () => {
-    await gradcheck(([x, w, b]) => conv2d(x!, w!, b!, { stride: 2, padding: 1 }), [
-      { data: randomArray(2 * 3 * 7 * 7, 10), shape: [2, 3, 7, 7] },
-      { data: randomArray(5 * 3 * 3 * 3, 11), shape: [5, 3, 3, 3] },
-      { data: randomArray(5, 12), shape: [5] },
-    ], { samples: 12 });
-  });
 
   it('rejects channel mismatches, wrong ranks, oversized kernels and bad biases', () => {
     const x = tensor(randomArray(2 * 3 * 4 * 4, 13), [2, 3, 4, 4]);
@@ -119,5 +124,17 @@ describe('conv2d', () => {
     expect(() => conv2d(x, w([5, 3, 3]))).toThrow(/weight must be 4-D \[O, C, kh, kw\], got \[5,3,3\]/);
     expect(() => conv2d(x, w([5, 3, 7, 7]), undefined, { padding: 1 })).toThrow(/kernel \[7,7\] is larger than the padded input \[6,6\]/);
     expect(() => conv2d(x, w([5, 3, 3, 3]), w([4]))).toThrow(/bias must be \[5\] \(one per output channel\), got \[4\]/);
+    expect(() => forceConvAlgorithm('winograd' as never)).toThrow(/unknown algorithm 'winograd'; use one of direct, im2col or null/);
+  });
+
+  it('chooses the direct kernels for few output channels and im2col + GEMM for many', () => {
+    const choose = (shape: number[], o: number, kernel: number) => {
+      const win = resolveWindow('test', { kernel, padding: 1 }, 1);
+      return chooseConvAlgorithm(windowGeometry('test', shape, win), o, win);
+    };
+    expect(choose([128, 1, 28, 28], 8, 3)).toBe('direct');
+    expect(choose([128, 32, 16, 16], 64, 3)).toBe('direct');
+    expect(choose([32, 128, 16, 16], 128, 3)).toBe('im2col');
+    expect(choose([32, 3, 16, 16], 128, 3)).toBe('direct');
   });
 });

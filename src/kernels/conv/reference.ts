@@ -1,5 +1,6 @@
-// Float64 CPU references for the sliding-window kernels (im2col, col2im, conv2d, pooling),
-// written the plain way (loops over every window cell), for tests and CPU checks.
+// Float64 CPU references for the sliding-window kernels (im2col, col2im, conv2d and its
+// gradients, pooling), written the plain way (loops over every window cell), for tests and
+// CPU checks.
 import type { Window } from './window.js';
 
 export type Shape4 = readonly [number, number, number, number];
@@ -90,6 +91,40 @@ export function conv2dRef(
     }
   }
   return out;
+}
+
+/**
+ * The gradients of conv2dRef given its output gradient g [N, O, OH, OW]: input [N, C, H, W],
+ * weight [O, C, kh, kw] and bias [O], accumulated window by window.
+ */
+export function conv2dGradsRef(
+  x: ArrayLike<number>,
+  shape: Shape4,
+  weight: ArrayLike<number>,
+  outChannels: number,
+  g: ArrayLike<number>,
+  win: Window,
+): { input: Float64Array; weight: Float64Array; bias: Float64Array } {
+  const [n, c, h, w] = shape;
+  const [oh, ow] = outSizeRef(shape, win);
+  const kk = win.kernel[0] * win.kernel[1];
+  const input = new Float64Array(n * c * h * w);
+  const dw = new Float64Array(outChannels * c * kk);
+  const bias = new Float64Array(outChannels);
+  for (let b = 0; b < n; b++) {
+    for (let f = 0; f < outChannels; f++) {
+      for (let o = 0; o < oh * ow; o++) bias[f] += g[(b * outChannels + f) * oh * ow + o]!;
+      forEachWindow([1, c, h, w], win, (ch, o, cells) => {
+        const go = g[(b * outChannels + f) * oh * ow + o]!;
+        cells.forEach((cell, k) => {
+          if (cell < 0) return;
+          input[(b * c + ch) * h * w + cell] += go * weight[(f * c + ch) * kk + k]!;
+          dw[(f * c + ch) * kk + k] += go * x[(b * c + ch) * h * w + cell]!;
+        });
+      });
+    }
+  }
+  return { input, weight: dw, bias };
 }
 
 /** Max pooling (padding never wins) or average pooling with count_include_pad = false. */
