@@ -43,14 +43,6 @@ fn blocks_of_8(n: u32) -> u32 {
   return (n + 7u) / 8u;
 }
 
-// x[row + col] for a column inside the input row, else the zero padding.
-fn image_at(row: i32, col: i32) -> f32 {
-  if (col < 0 || col >= p.size.y) {
-    return 0.0;
-  }
-  return src[u32(row + col)];
-}
-
 // Four channels' elements at the same offset, `step` apart, starting at channel `first` of
 // `count`; channels past the last repeat the last one (their results are never stored).
 fn gather4(base: u32, first: u32, count: u32, step: u32) -> vec4<u32> {
@@ -115,23 +107,26 @@ fn conv_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
   var hi1 = vec4<f32>(0.0);
   var hi2 = vec4<f32>(0.0);
   var hi3 = vec4<f32>(0.0);
-  for (var c = 0; c < i32(p.in_ch); c++) {
-    let plane = (i32(n) * i32(p.in_ch) + c) * hw;
-    for (var i = 0; i < p.kernel.x; i++) {
-      let y = oh * p.stride.x - p.pad.x + i;
-      if (y < 0 || y >= p.size.x) {
-        continue;
-      }
-      let row = plane + y * p.size.y;
-      for (var j = 0; j < p.kernel.y; j++) {
-        let tap = u32((c * p.kernel.x + i) * p.kernel.y + j);
+  // Taps outermost: which of the four columns a tap reads from the image (and where) is the
+  // same for every input channel, so the bounds are checked once per tap, not per load.
+  for (var i = 0; i < p.kernel.x; i++) {
+    let y = oh * p.stride.x - p.pad.x + i;
+    if (y < 0 || y >= p.size.x) {
+      continue;
+    }
+    for (var j = 0; j < p.kernel.y; j++) {
+      let cols = vec4<i32>(x0 + j) + vec4<i32>(0, 1, 2, 3) * sx;
+      let inside = (cols >= vec4<i32>(0)) & (cols < vec4<i32>(p.size.y));
+      let at = vec4<u32>(select(vec4<i32>(0), cols, inside) + (i32(n) * i32(p.in_ch) * hw + y * p.size.y));
+      var tap = u32(i * p.kernel.y + j);
+      for (var c = 0u; c < p.in_ch; c++) {
+        let plane = c * u32(hw);
+        let v0 = select(0.0, src[at.x + plane], inside.x);
+        let v1 = select(0.0, src[at.y + plane], inside.y);
+        let v2 = select(0.0, src[at.z + plane], inside.z);
+        let v3 = select(0.0, src[at.w + plane], inside.w);
         let wl = other4(w_lo + tap);
         let wh = other4(w_hi + tap);
-        let col = x0 + j;
-        let v0 = image_at(row, col);
-        let v1 = image_at(row, col + sx);
-        let v2 = image_at(row, col + 2 * sx);
-        let v3 = image_at(row, col + 3 * sx);
         lo0 += v0 * wl;
         lo1 += v1 * wl;
         lo2 += v2 * wl;
@@ -140,6 +135,7 @@ fn conv_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
         hi1 += v1 * wh;
         hi2 += v2 * wh;
         hi3 += v3 * wh;
+        tap += u32(taps);
       }
     }
   }
@@ -158,15 +154,6 @@ fn conv_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
 // ---- input gradient: dx[n, c, y, x] = Σ_{o,i,j} g[n, o, oh, ow] w[o, c, i, j] over the output
 // positions whose window puts tap (i, j) on (y, x): oh*s - pad + i = y, ow*s - pad + j = x.
 // One thread: 8 input channels × 4 neighbouring columns of one input row. `src` is g.
-
-// g[row + ow] where column x = ow*s - pad + j for tap j, i.e. tx = x + pad - j = ow*s; zero
-// where no output position puts that tap there.
-fn grad_at(row: i32, tx: i32) -> f32 {
-  if (tx < 0 || tx % p.stride.y != 0 || tx / p.stride.y >= p.out_size.y) {
-    return 0.0;
-  }
-  return src[u32(row + tx / p.stride.y)];
-}
 
 fn store_input_grad(n: u32, c0: u32, y: i32, x: i32, acc: vec4<f32>) {
   if (x >= p.size.y) {
@@ -204,26 +191,32 @@ fn conv_input_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_w
   var hi1 = vec4<f32>(0.0);
   var hi2 = vec4<f32>(0.0);
   var hi3 = vec4<f32>(0.0);
+  // Taps outermost: which output column each of the four columns takes its gradient from (if
+  // any) is the same for every output channel, so the divisions are done once per tap.
+  let sx = p.stride.y;
   for (var i = 0; i < p.kernel.x; i++) {
     let ty = y + p.pad.x - i;
     if (ty < 0 || ty % p.stride.x != 0 || ty / p.stride.x >= p.out_size.x) {
       continue;
     }
-    let oh = ty / p.stride.x;
-    for (var o = 0; o < i32(p.out_ch); o++) {
-      let row = (i32(n) * i32(p.out_ch) + o) * out_plane + oh * p.out_size.y;
-      // w[o, c, i, j] for the 8 channels c: `taps` apart.
-      let w_o = u32(o) * p.in_ch * u32(taps) + u32(i * p.kernel.y);
-      let w_lo = gather4(w_o, c0, p.in_ch, u32(taps));
-      let w_hi = gather4(w_o, c0 + 4u, p.in_ch, u32(taps));
-      for (var j = 0; j < p.kernel.y; j++) {
-        let wl = other4(w_lo + u32(j));
-        let wh = other4(w_hi + u32(j));
-        let tx = x0 + p.pad.y - j;
-        let g0 = grad_at(row, tx);
-        let g1 = grad_at(row, tx + 1);
-        let g2 = grad_at(row, tx + 2);
-        let g3 = grad_at(row, tx + 3);
+    let row0 = i32(n) * i32(p.out_ch) * out_plane + (ty / p.stride.x) * p.out_size.y;
+    for (var j = 0; j < p.kernel.y; j++) {
+      // Column x = ow*s - pad + j, so ow = (x + pad - j) / s where that divides exactly.
+      let tx = vec4<i32>(x0 + p.pad.y - j) + vec4<i32>(0, 1, 2, 3);
+      let ow = tx / sx;
+      let hit = (tx >= vec4<i32>(0)) & (tx % sx == vec4<i32>(0)) & (ow < vec4<i32>(p.out_size.y));
+      let at = vec4<u32>(select(vec4<i32>(0), ow, hit) + row0);
+      let tap = u32(i * p.kernel.y + j);
+      var w_lo = gather4(tap, c0, p.in_ch, u32(taps));
+      var w_hi = gather4(tap, c0 + 4u, p.in_ch, u32(taps));
+      for (var o = 0u; o < p.out_ch; o++) {
+        let plane = o * u32(out_plane);
+        let g0 = select(0.0, src[at.x + plane], hit.x);
+        let g1 = select(0.0, src[at.y + plane], hit.y);
+        let g2 = select(0.0, src[at.z + plane], hit.z);
+        let g3 = select(0.0, src[at.w + plane], hit.w);
+        let wl = other4(w_lo);
+        let wh = other4(w_hi);
         lo0 += g0 * wl;
         lo1 += g1 * wl;
         lo2 += g2 * wl;
@@ -232,6 +225,9 @@ fn conv_input_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_w
         hi1 += g1 * wh;
         hi2 += g2 * wh;
         hi3 += g3 * wh;
+        // w[o + 1, c, i, j]
+        w_lo += vec4<u32>(p.in_ch * u32(taps));
+        w_hi += vec4<u32>(p.in_ch * u32(taps));
       }
     }
   }
