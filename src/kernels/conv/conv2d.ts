@@ -1,4 +1,4 @@
-// conv2d, by one of two algorithms (chooseConvAlgorithm says which):
+// conv2d, by one of two algorithms (convAlgorithm says which):
 // - direct: implicit-GEMM kernels (direct.ts) for the forward pass and all three gradients,
 //   no im2col matrix;
 // - im2col: im2col -> one GEMM (linear, bias fused in its epilogue) -> NHWC to NCHW. Its
@@ -12,7 +12,7 @@ import { reshape } from '../shape/reshape.js';
 import { conv2dDirect } from './direct.js';
 import { im2col } from './im2col.js';
 import { nhwcToNchw } from './layout.js';
-import { resolveWindow, windowGeometry, type Geometry, type Pair, type Window } from './window.js';
+import { resolveWindow, windowGeometry, type Pair } from './window.js';
 
 export interface Conv2dOptions {
   stride?: Pair;
@@ -33,9 +33,8 @@ export function conv2d(x: Tensor, w: Tensor, bias?: Tensor, opts: Conv2dOptions 
   }
   if (bias && (bias.rank !== 1 || bias.shape[0] !== o)) fail(`conv2d: bias must be [${o}] (one per output channel), got ${fmt(bias.shape)}`);
   const win = resolveWindow('conv2d', { kernel: [kh, kw], stride: opts.stride ?? 1, padding: opts.padding ?? 0 }, 1);
-  const geo = windowGeometry('conv2d', x.shape, win);
-  if (chooseConvAlgorithm(geo, o, win) === 'direct') return conv2dDirect(x, w, bias, { win, image: x.shape, outChannels: o });
-  const { n, outSize } = geo;
+  const { n, outSize } = windowGeometry('conv2d', x.shape, win); // checks the window for both paths
+  if (convAlgorithm() === 'direct') return conv2dDirect(x, w, bias, { win, image: x.shape, outChannels: o });
   const cols = im2col(x, win); // [N*OH*OW, C*kh*kw]
   const y = linear(cols, reshape(w, [o, wc * kh * kw]), bias); // [N*OH*OW, O]: channels last
   return nhwcToNchw(reshape(y, [n, outSize[0], outSize[1], o]));
@@ -55,22 +54,25 @@ export function forceConvAlgorithm(algorithm: ConvAlgorithm | null): void {
 }
 
 /**
- * The algorithm a convolution runs with (the forced one, if any). im2col writes and rereads
- * N·OH·OW·C·kh·kw values before its GEMM, whose multiply-adds number that times O; the direct
- * kernels skip the copy but feed 16 multiply-adds from 8 loads where the tiled GEMM feeds
- * many more. So the copy dominates, and direct wins, while O is small, and the GEMM wins once
- * O (and K = C·kh·kw) is large. Lavapipe, 3×3 kernels, padding 1, compiled steps (min of 4,
- * ms, measured while other jobs loaded the 2 cores: ratios only):
- *   x → O                  forward            forward + dW + db      + dx
- *                          im2col  direct     im2col  direct        im2col  direct
- *   [128,1,28,28] → 8        456     13         685    173            927    223
- *   [128,8,14,14] → 16       143     55         289    152            325    400
- *   [128,3,32,32] → 32      1890    338        3720   1749           5756   2026
- *   [128,32,16,16] → 64     2687   1905        7106   4342           9133   7975
- *   [32,128,16,16] → 128    4306  16600
+ * The algorithm every conv2d runs with: the forced one, else direct. im2col writes and rereads
+ * N·OH·OW·C·kh·kw values (and transposes the output) around a GEMM; the direct kernels skip
+ * both, and on lavapipe they won at every shape measured, from 1 to 512 channels. Lavapipe,
+ * 3×3 kernels, padding 1, compiled plans, min of 3 runs alternating the two (ms; load average
+ * 20-27 on 2 cores from other jobs, so read the ratios, not the times):
+ *   x → O                   forward           forward + dx + dW + db
+ *                           im2col  direct    im2col  direct
+ *   [128,8,14,14] → 16        457      79        998     311
+ *   [128,3,32,32] → 32       2593     539      26995    5841
+ *   [128,32,16,16] → 64     14357    6092      13298    7030
+ *   [32,64,16,16] → 128      3257     996       7204    2445
+ *   [32,128,16,16] → 128     4650    1757      13431    6168
+ *   [32,256,8,8] → 256       5763    1882      18924    7544
+ *   [2,256,4,4] → 256         110      30        316      36
+ *   [1,512,2,2] → 512         219      45        345     156
+ * im2col stays selectable (forceConvAlgorithm) for re-measuring where GEMMs are faster than
+ * the GEMM measured here (the tiled kernel, about 4 GFLOP/s on lavapipe) or on a GPU, whose
+ * tiled GEMM shares tiles through workgroup memory and the direct kernels do not.
  */
-export function chooseConvAlgorithm(geo: Geometry, outChannels: number, win: Window): ConvAlgorithm {
-  if (forced) return forced;
-  const k = geo.c * win.kernel[0] * win.kernel[1];
-  return outChannels <= 64 || k < 64 ? 'direct' : 'im2col';
+export function convAlgorithm(): ConvAlgorithm {
+  return forced ?? 'direct';
 }
