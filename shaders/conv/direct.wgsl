@@ -4,10 +4,11 @@
 // out [N, O, OH, OW]. Pairs are (height, width): .x is the row axis, .y the column axis.
 //
 // Register blocking, no workgroup memory and no barriers (what software adapters run fastest,
-// and what keeps many small workgroups in flight on a GPU): every thread keeps an 8×4 block of
-// accumulators, 8 channels (two vec4) × 4 neighbouring positions, so 12 loads feed 32
-// multiply-adds. Blocks that run past a tensor's edge load a clamped (real) element and skip
-// the store.
+// and what keeps many small workgroups in flight on a GPU): the forward, input-gradient and
+// weight-gradient threads each keep an 8×4 block of accumulators, 8 channels (two vec4) × 4
+// neighbouring positions or channels, so 12 loads feed 32 multiply-adds. Loads that fall in
+// the padding or past a tensor's edge read a clamped (real) element: the padding's is replaced
+// by zero, the edge's result is never stored.
 
 override WG: u32 = 64u;
 override HAS_BIAS: bool = false;

@@ -57,17 +57,25 @@ function requireShape(what: string, name: string, t: Tensor, expected: readonly 
   if (!sameShape(t.shape, expected)) fail(`${what}: ${name} ${fmt(t.shape)} should be ${fmt(expected)}`);
 }
 
-function dispatch(ctx: LowerCtx, kernel: Kernel, a: ConvAttrs, threads: number, bind: Record<string, BufferRef>, extra: { HAS_BIAS?: number; rowsPerSplit?: number } = {}) {
+interface Launch {
+  threads: number;
+  /** Weight and bias gradients: the (n, oh) rows each split sums. */
+  rowsPerSplit?: number;
+  /** Forward only (the other entry points have no HAS_BIAS override). */
+  hasBias?: boolean;
+}
+
+function dispatch(ctx: LowerCtx, kernel: Kernel, a: ConvAttrs, bind: Record<string, BufferRef>, { threads, rowsPerSplit = 0, hasBias }: Launch) {
   const g = geometry(kernel.name, a);
   ctx.dispatch({
     kernel,
-    constants: { WG, ...(extra.HAS_BIAS === undefined ? {} : { HAS_BIAS: extra.HAS_BIAS }) },
+    constants: hasBias === undefined ? { WG } : { WG, HAS_BIAS: hasBias ? 1 : 0 },
     bind,
     uniforms: {
       total: threads,
       in_ch: g.c,
       out_ch: a.outChannels,
-      rows_per_split: extra.rowsPerSplit ?? 0,
+      rows_per_split: rowsPerSplit,
       size: g.size,
       out_size: g.outSize,
       kernel: a.win.kernel,
@@ -97,7 +105,7 @@ const forwardOp: OpDef<ConvAttrs> = {
     const g = geometry('conv2dDirect', a);
     const threads = g.n * blocks(a.outChannels, 8) * g.outSize[0] * blocks(g.outSize[1], 4);
     const bind = { src: ctx.ref(x!), other: ctx.ref(w!), bias: ctx.ref(bias ?? w!), dst: ctx.out };
-    dispatch(ctx, kernels.forward, a, threads, bind, { HAS_BIAS: bias ? 1 : 0 });
+    dispatch(ctx, kernels.forward, a, bind, { threads, hasBias: !!bias });
   },
   backward(g, { inputs: [x, w, bias], attrs: a }) {
     return [
@@ -118,7 +126,7 @@ const inputGradOp: OpDef<ConvAttrs> = {
   lower(ctx, { inputs: [g, w], attrs: a }) {
     const geo = geometry('conv2dInputGrad', a);
     const threads = geo.n * blocks(geo.c, 8) * geo.size[0] * blocks(geo.size[1], 4);
-    dispatch(ctx, kernels.inputGrad, a, threads, { src: ctx.ref(g!), other: ctx.ref(w!), dst: ctx.out });
+    dispatch(ctx, kernels.inputGrad, a, { src: ctx.ref(g!), other: ctx.ref(w!), dst: ctx.out }, { threads });
   },
   // dx is bilinear in (g, w): its gradient in g is the forward pass, in w the weight gradient.
   backward(gx, { inputs: [g, w], attrs: a }) {
@@ -137,7 +145,7 @@ const weightGradOp: OpDef<ConvAttrs> = {
     const perSplit = blocks(a.image[1]!, 4) * blocks(a.outChannels, 8) * a.win.kernel[0] * a.win.kernel[1];
     const plan = reductionPlan(a, perSplit);
     splitK(ctx, plan, out.numel, ctx.out, (dst) =>
-      dispatch(ctx, kernels.weightPartials, a, plan.splits * perSplit, { src: ctx.ref(x!), other: ctx.ref(g!), dst }, { rowsPerSplit: plan.rowsPerSplit }),
+      dispatch(ctx, kernels.weightPartials, a, { src: ctx.ref(x!), other: ctx.ref(g!), dst }, { threads: plan.splits * perSplit, rowsPerSplit: plan.rowsPerSplit }),
     );
   },
   // dW is bilinear in (g, x): its gradient in g is the forward pass of x, in x the input gradient.
@@ -155,7 +163,7 @@ const biasGradOp: OpDef<ConvAttrs> = {
   lower(ctx, { inputs: [g], attrs: a }, out) {
     const plan = reductionPlan(a, a.outChannels);
     splitK(ctx, plan, out.numel, ctx.out, (dst) =>
-      dispatch(ctx, kernels.biasPartials, a, plan.splits * a.outChannels, { other: ctx.ref(g!), dst }, { rowsPerSplit: plan.rowsPerSplit }),
+      dispatch(ctx, kernels.biasPartials, a, { other: ctx.ref(g!), dst }, { threads: plan.splits * a.outChannels, rowsPerSplit: plan.rowsPerSplit }),
     );
   },
   backward(gb, { attrs: a }) {
