@@ -8,6 +8,11 @@ export interface BufferRef {
   buffer: GPUBuffer;
   /** Bytes the view covers (bound with exactly this size). */
   size: number;
+  /**
+   * Where the view starts in `buffer` (default 0): parameters and their gradients live in the flat
+   * buffers of their optimizer's group. A multiple of minStorageBufferOffsetAlignment.
+   */
+  offset?: number;
 }
 
 export interface DispatchSpec {

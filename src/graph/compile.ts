@@ -1,4 +1,5 @@
 // compile(): trace a training step once, then replay it as one command buffer per call.
+import type { BufferRef } from '../device/dispatch.js';
 import { fail } from '../device/errors.js';
 import type { DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -36,7 +37,7 @@ const FEED_ARRAYS: Record<DType, TypedArrayClass> = {
   fp8e5m2: Uint8Array,
 };
 
-type Feed = { kind: 'array'; data: ArrayBufferView } | { kind: 'tensor'; buffer: GPUBuffer };
+type Feed = { kind: 'array'; data: ArrayBufferView } | { kind: 'tensor'; ref: BufferRef };
 
 export class CompiledStep {
   private step = 0;
@@ -87,7 +88,7 @@ export class CompiledStep {
         if (value.dtype !== t.dtype || !sameShape(value.shape, t.shape)) {
           fail(`compiled step: input '${name}' needs ${expected}, got the tensor ${value}`);
         }
-        checked.set(t, { kind: 'tensor', buffer: this.rt.storageOf(value, `compiled step input '${name}'`).buffer });
+        checked.set(t, { kind: 'tensor', ref: this.rt.refOf(value, `compiled step input '${name}'`) });
         continue;
       }
       const type = FEED_ARRAYS[t.dtype];
@@ -113,16 +114,18 @@ export class CompiledStep {
       return { name, t };
     });
     const rt = this.rt;
+    this.plan.checkExternal();
     await rt.flush();
     for (const [t, feed] of checked) if (feed.kind === 'array') rt.write(this.plan.ref(t).buffer, wholeWords(feed.data));
     this.plan.setRngStep(this.step);
     const device = rt.gpu.device;
     const encoder = device.createCommandEncoder({ label: 'step' });
-    for (const [t, feed] of checked) if (feed.kind === 'tensor') encoder.copyBufferToBuffer(feed.buffer, 0, this.plan.ref(t).buffer, 0, t.bytes);
+    for (const [t, feed] of checked) if (feed.kind === 'tensor') encoder.copyBufferToBuffer(feed.ref.buffer, feed.ref.offset ?? 0, this.plan.ref(t).buffer, 0, t.bytes);
     this.plan.encode(encoder);
     const staged = reads.map(({ name, t }) => {
       const buf = this.stagingFor(name, t.bytes);
-      encoder.copyBufferToBuffer(this.plan.ref(t).buffer, 0, buf, 0, t.bytes);
+      const ref = this.plan.ref(t);
+      encoder.copyBufferToBuffer(ref.buffer, ref.offset ?? 0, buf, 0, t.bytes);
       return { name, t, buf };
     });
     // Faults come back with the outputs; a run that reads nothing leaves them for the next one.
@@ -161,7 +164,7 @@ export class CompiledStep {
     this.assertUsable();
     const t = this.outputs[name];
     if (!t) fail(`compiled step: no output named '${name}'`);
-    const bytes = await this.rt.readBuffer({ buffer: this.plan.ref(t).buffer, size: t.bytes });
+    const bytes = await this.rt.readBuffer({ ...this.plan.ref(t), size: t.bytes });
     return decode(t.dtype, bytes, t.numel);
   }
 

@@ -84,7 +84,7 @@ export function createBindGroup(
   const entries: GPUBindGroupEntry[] = k.storage.map((b) => {
     if (b.name === FAULTS_BINDING) return { binding: b.binding, resource: { buffer: faults } };
     const ref = spec.bind[b.name]!;
-    return { binding: b.binding, resource: { buffer: ref.buffer, offset: 0, size: ref.size } };
+    return { binding: b.binding, resource: { buffer: ref.buffer, offset: ref.offset ?? 0, size: ref.size } };
   });
   if (k.uniform && uniform) {
     entries.push({

@@ -2,7 +2,7 @@
 // intermediate buffers allocated up front and shared by liveness, bind groups and uniforms
 // built once, and every replay encoded into a single command buffer.
 import type { BufferRef, DispatchSpec } from '../device/dispatch.js';
-import { GradwgslError } from '../device/errors.js';
+import { GradwgslError, fail } from '../device/errors.js';
 import { fmt } from '../tensor/shape.js';
 import type { LowerCtx, Tensor } from '../tensor/tensor.js';
 import {
@@ -56,6 +56,8 @@ export class Plan {
   private uniformBuffer: GPUBuffer | null = null;
   private uniformData: ArrayBuffer | null = null;
   private rngStepFields: { offset: number }[] = [];
+  /** Values made before tracing that the plan binds, where they were when it was built. */
+  private readonly external = new Map<Tensor, BufferRef>();
   private recorded: Recorded[] = [];
   /** Faults this plan's kernels raise (src/graph/faults.ts); a site is an index into `dispatches`. */
   readonly faults: GPUBuffer;
@@ -80,7 +82,7 @@ export class Plan {
     const order = schedule(roots, effects);
     const plan = new Plan(rt, order);
     try {
-      plan.allocateAndLower(new Set([...roots.map((t) => t.id)]), placeholders);
+      plan.allocateAndLower(new Set([...roots.map((t) => t.id)]), placeholders, effects);
       await plan.prepare();
     } catch (e) {
       plan.dispose(); // a plan that cannot run keeps no GPU memory
@@ -95,8 +97,28 @@ export class Plan {
     const r = this.refs.get(t.id);
     if (r) return r;
     // Values made before tracing (parameters, eager results): checked to be alive and this runtime's.
-    if (t.storage || t.isDisposed) return { buffer: this.rt.storageOf(t, 'compile').buffer, size: t.bytes };
+    if (t.storage || t.isDisposed) {
+      const ref = this.rt.refOf(t, 'compile');
+      this.external.set(t, ref);
+      return ref;
+    }
     throw new GradwgslError(`${t} is not part of this plan`);
+  }
+
+  /**
+   * Fails if a value made before tracing no longer lives where the plan binds it: an optimizer
+   * created after compile() moved the parameters into its flat buffer, or one was disposed.
+   */
+  checkExternal(): void {
+    for (const [t, ref] of this.external) {
+      const s = t.storage;
+      if (!s || s.buffer !== ref.buffer || s.offset !== (ref.offset ?? 0)) {
+        fail(
+          `compiled step: ${t} ${t.isDisposed ? 'was disposed' : 'moved to new storage (an optimizer created after compile() packs its parameters into one buffer)'} ` +
+            'since the step was compiled; create optimizers first, then compile the step again',
+        );
+      }
+    }
   }
 
   /** The op behind a fault site (the index of its dispatch). */
@@ -114,7 +136,29 @@ export class Plan {
     return b;
   }
 
-  private allocateAndLower(pinned: Set<number>, placeholders: readonly Tensor[]): void {
+  /**
+   * Where effects asked for their inputs to be computed (OpDef.place): value id -> a region of a
+   * kept leaf. Only op outputs with a buffer of their own (not views), each placed once.
+   */
+  private placements(effects: readonly Tensor[]): Map<number, BufferRef> {
+    const placed = new Map<number, BufferRef>();
+    for (const e of effects) {
+      const node = e.node!;
+      for (const { value, into, byteOffset } of node.op.place?.(node) ?? []) {
+        // A reshape is the buffer of its source: place the source when it has the same bytes.
+        let owner = value;
+        while (owner.kind === 'op' && owner.node!.op.view) owner = owner.node!.inputs[0]!;
+        if (owner.kind !== 'op' || owner.bytes !== value.bytes || owner.node!.op.effect || placed.has(owner.id)) continue;
+        const base = this.ref(into);
+        if (byteOffset + value.bytes > base.size) fail(`internal: ${value} placed past the end of ${into}`);
+        placed.set(owner.id, { buffer: base.buffer, offset: (base.offset ?? 0) + byteOffset, size: value.bytes });
+      }
+    }
+    return placed;
+  }
+
+  private allocateAndLower(pinned: Set<number>, placeholders: readonly Tensor[], effects: readonly Tensor[]): void {
+    const placed = this.placements(effects);
     for (const p of placeholders) {
       const what = `compiled step input '${p.name}' (${p.dtype}${fmt(p.shape)})`;
       this.refs.set(p.id, { buffer: this.newBuffer(p.bytes, p.name, what), size: p.bytes });
@@ -144,9 +188,11 @@ export class Plan {
     this.order.forEach((t, i) => {
       const node = t.node!;
       if (node.op.view) {
-        this.refs.set(t.id, { buffer: this.ref(node.inputs[0]!).buffer, size: t.bytes });
+        this.refs.set(t.id, { ...this.ref(node.inputs[0]!), size: t.bytes });
       } else {
-        if (!node.op.effect) this.refs.set(t.id, { buffer: take(t.bytes, t.name, `the output of ${opSignature(t)}`), size: t.bytes });
+        if (!node.op.effect) {
+          this.refs.set(t.id, placed.get(t.id) ?? { buffer: take(t.bytes, t.name, `the output of ${opSignature(t)}`), size: t.bytes });
+        }
         const scratch: GPUBuffer[] = [];
         const ctx: LowerCtx = {
           gpu: this.rt.gpu,
@@ -172,7 +218,7 @@ export class Plan {
       if (!node.op.effect && !node.op.view && !lastUse.has(t.id)) dying.add(t.id);
       for (const id of dying) {
         const r = this.refs.get(id);
-        if (r && scheduled.has(id)) give(r.buffer);
+        if (r && scheduled.has(id) && !placed.has(id)) give(r.buffer);
       }
     });
   }

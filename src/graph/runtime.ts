@@ -174,10 +174,32 @@ export class Runtime implements TensorEngine {
     return t.storage;
   }
 
+  /** The buffer range a tensor made on this runtime occupies (see storageOf). */
+  refOf(t: Tensor, what: string): BufferRef {
+    const s = this.storageOf(t, what);
+    return { buffer: s.buffer, offset: s.offset, size: t.bytes };
+  }
+
   /** Queue writes run before pending dispatches, so those are submitted first. */
   write(buffer: GPUBuffer, data: ArrayBufferView, offset = 0): void {
     this.submit();
     this.gpu.device.queue.writeBuffer(buffer, offset, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Overwrites a tensor's values (`data` holds exactly its bytes), after pending work. */
+  writeTensor(t: Tensor, data: ArrayBufferView): void {
+    const ref = this.refOf(t, 'write');
+    if (data.byteLength !== ref.size) fail(`write: ${t} takes ${ref.size} bytes, got ${data.byteLength}`);
+    this.write(ref.buffer, data, ref.offset);
+  }
+
+  /** Copies `src` into `dst` on the GPU, after pending work (both ranges whole words). */
+  copy(src: BufferRef, dst: BufferRef): void {
+    if (src.size !== dst.size) fail(`internal: copy of ${src.size} bytes into ${dst.size}`);
+    this.submit();
+    const enc = this.gpu.device.createCommandEncoder({ label: 'copy' });
+    enc.copyBufferToBuffer(src.buffer, src.offset ?? 0, dst.buffer, dst.offset ?? 0, src.size);
+    this.gpu.device.queue.submit([enc.finish()]);
   }
 
   // ---- eager execution ------------------------------------------------------------------
@@ -197,7 +219,7 @@ export class Runtime implements TensorEngine {
           t.storage = this.allocate(t.bytes, t.name, `the output of ${opSignature(t)}`);
           if (this.poison) this.write(t.storage.buffer, nanWords(t.storage.buffer.size));
         }
-        const ref = (x: Tensor): BufferRef => ({ buffer: this.storageOf(x, node.op.name).buffer, size: x.bytes });
+        const ref = (x: Tensor): BufferRef => this.refOf(x, node.op.name);
         const ctx: LowerCtx = {
           gpu: this.gpu,
           ref,
@@ -315,9 +337,9 @@ export class Runtime implements TensorEngine {
    * last read: a bad label (or, with checkFinite, a non-finite loss or update) throws here.
    */
   async read(t: Tensor): Promise<Float32Array | Uint32Array | Int32Array> {
-    const storage = this.storageOf(t, 'read');
+    const ref = this.refOf(t, 'read');
     await this.flush();
-    const bytes = await this.copyBack({ buffer: storage.buffer, size: t.bytes }, true);
+    const bytes = await this.copyBack(ref, true);
     return decode(t.dtype, bytes, t.numel);
   }
 
@@ -333,7 +355,7 @@ export class Runtime implements TensorEngine {
     const size = ref.size + (withFaults ? FAULT_BYTES : 0);
     const staging = device.createBuffer({ label: 'readback', size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const enc = device.createCommandEncoder({ label: 'readback' });
-    enc.copyBufferToBuffer(ref.buffer, 0, staging, 0, ref.size);
+    enc.copyBufferToBuffer(ref.buffer, ref.offset ?? 0, staging, 0, ref.size);
     if (withFaults) {
       enc.copyBufferToBuffer(this.faults, 0, staging, ref.size, FAULT_BYTES);
       enc.clearBuffer(this.faults);

@@ -46,7 +46,7 @@ export async function encodeCheckpoint({ tensors, metadata = {} }: CheckpointCon
   // Raw buffer bytes rather than t.data(): that decodes f16 and FP8 to f32, this keeps their bits.
   const arrays = await Promise.all(
     entries.map(async ([name, t]): Promise<[string, SafeArray]> => {
-      const bytes = await rt.readBuffer({ buffer: t.storage!.buffer, size: t.bytes });
+      const bytes = await rt.readBuffer(rt.refOf(t, `checkpoint tensor '${name}'`));
       const dtype = SAFE_DTYPE[t.dtype];
       return [name, { dtype, shape: [...t.shape], data: safeView(dtype, bytes, 0, t.numel) }];
     }),
@@ -113,7 +113,7 @@ export function restoreInto(tensors: Record<string, Tensor>, loaded: LoadedCheck
     const { data } = loaded.arrays[name]!;
     // Buffers hold whole 32-bit words; a packed f16/FP8 tail needs padding to the tensor's byte size.
     const words = data.byteLength === t.bytes ? data : padded(data, t.bytes);
-    rt.write(t.storage!.buffer, words);
+    rt.writeTensor(t, words);
   }
 }
 

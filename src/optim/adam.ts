@@ -27,7 +27,7 @@ export class Adam extends Optimizer {
     requireBelowOne('Adam', 'betas[1]', beta2);
     requireNonNegative('Adam', 'eps', eps);
     requireNonNegative('Adam', 'weightDecay', weightDecay);
-    super('Adam', params, lr, ['exp_avg', 'exp_avg_sq'], [1 - beta1, 1 - beta2]);
+    super('Adam', params, lr, ['exp_avg', 'exp_avg_sq'], [1 - beta1, 1 - beta2], true);
     this.hyperparameters = { beta1, beta2, eps, weightDecay, decoupled };
   }
 

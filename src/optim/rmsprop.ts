@@ -25,7 +25,7 @@ export class RMSprop extends Optimizer {
     requireNonNegative('RMSprop', 'eps', eps);
     requireNonNegative('RMSprop', 'momentum', momentum);
     requireNonNegative('RMSprop', 'weightDecay', weightDecay);
-    super('RMSprop', params, lr, momentum > 0 ? ['square_avg', 'momentum_buffer'] : ['square_avg']);
+    super('RMSprop', params, lr, momentum > 0 ? ['square_avg', 'momentum_buffer'] : ['square_avg'], [0, 0], true);
     this.hyperparameters = { alpha, eps, momentum, weightDecay };
   }
 

@@ -21,7 +21,7 @@ export class SGD extends Optimizer {
     requireNonNegative('SGD', 'momentum', momentum);
     requireNonNegative('SGD', 'weightDecay', weightDecay);
     if (nesterov && momentum === 0) fail('SGD: Nesterov momentum needs momentum > 0');
-    super('SGD', params, lr, momentum > 0 ? ['momentum_buffer'] : []);
+    super('SGD', params, lr, momentum > 0 ? ['momentum_buffer'] : [], [0, 0], true);
     this.hyperparameters = { momentum, nesterov, weightDecay };
   }
 

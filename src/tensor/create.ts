@@ -3,7 +3,7 @@
 import { fail } from '../device/errors.js';
 import type { DType } from './dtype.js';
 import { fmt, numel } from './shape.js';
-import { Tensor, engine } from './tensor.js';
+import { Tensor, engine, type Storage } from './tensor.js';
 
 export type TensorData = ArrayLike<number> | Float32Array | Uint32Array | Int32Array;
 
@@ -54,6 +54,18 @@ export function full(shape: readonly number[], value: number, name?: string): Te
 
 export function zeros(shape: readonly number[], name?: string): Tensor {
   return full(shape, 0, name);
+}
+
+/**
+ * A leaf over existing storage (the caller's reference passes to it): an optimizer group's flat
+ * buffers and the per-parameter views into them.
+ */
+export function leafOn(storage: Storage, shape: readonly number[], name: string): Tensor {
+  const t = new Tensor(shape, 'f32', 'leaf', null, name);
+  if (t.bytes !== storage.bytes) fail(`internal: ${t} needs ${t.bytes} bytes, the storage has ${storage.bytes}`);
+  t.storage = storage;
+  engine().adopt(t);
+  return t;
 }
 
 /**

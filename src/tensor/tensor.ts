@@ -11,13 +11,18 @@ import type { Gpu } from '../device/gpu.js';
 import { DTYPES, byteLength, type DType } from './dtype.js';
 import { checkShape, fmt, numel, type Shape } from './shape.js';
 
-/** GPU memory shared by a tensor and its views, returned to the pool when the last one lets go. */
+/**
+ * GPU memory shared by a tensor and its views, returned to the pool when the last one lets go:
+ * a whole buffer, or `bytes` of a larger one from `offset` on (a parameter inside its
+ * optimizer's flat buffer, see slice()).
+ */
 export class Storage {
   private refs = 1;
   constructor(
     readonly buffer: GPUBuffer,
     readonly bytes: number,
     private readonly onFree: (buffer: GPUBuffer) => void,
+    readonly offset = 0,
   ) {}
   retain(): this {
     this.refs++;
@@ -25,6 +30,14 @@ export class Storage {
   }
   release(): void {
     if (--this.refs === 0) this.onFree(this.buffer);
+  }
+  /** `bytes` from `offset` (relative to this storage), holding this storage alive while it lives. */
+  slice(offset: number, bytes: number): Storage {
+    if (offset < 0 || offset + bytes > this.bytes) {
+      fail(`internal: a slice of ${bytes} bytes at ${offset} does not fit a storage of ${this.bytes} bytes`);
+    }
+    this.retain();
+    return new Storage(this.buffer, bytes, () => this.release(), this.offset + offset);
   }
 }
 
@@ -62,6 +75,20 @@ export interface OpDef<A = unknown> {
   readonly view?: boolean;
   /** Updates its inputs in place and has no value of its own (optimizer steps, running stats). */
   readonly effect?: boolean;
+  /**
+   * Effects only: inputs that a compiled plan should compute straight into a region of a kept
+   * leaf (an optimizer's flat gradient buffer), so that lowering finds them there and copies
+   * nothing. A hint: an input the plan cannot place (a leaf, a view of a larger value, one
+   * placed already) keeps a buffer of its own, and lower() must still handle it.
+   */
+  place?(node: OpNode<A>): readonly Placement[];
+}
+
+/** `value` computed into `into`'s storage from byte `byteOffset` on. */
+export interface Placement {
+  value: Tensor;
+  into: Tensor;
+  byteOffset: number;
 }
 
 /** What tensors ask of the executor (src/graph/runtime.ts implements it and installs it at init()). */

@@ -3,69 +3,16 @@ import { compile } from '../../src/graph/compile.js';
 import { add, mul } from '../../src/kernels/elementwise/binary.js';
 import { square } from '../../src/kernels/elementwise/unary.js';
 import { sumAll } from '../../src/kernels/reduce/reduce.js';
-import { Adam, type AdamOptions } from '../../src/optim/adam.js';
+import { Adam } from '../../src/optim/adam.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
-import { RMSprop, type RMSpropOptions } from '../../src/optim/rmsprop.js';
-import { SGD, type SGDOptions } from '../../src/optim/sgd.js';
+import { RMSprop } from '../../src/optim/rmsprop.js';
+import { SGD } from '../../src/optim/sgd.js';
 import { tensor } from '../../src/tensor/create.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { gpu, randomArray, relError } from '../setup.js';
+import { adamRef, rmspropRef, sgdRef, type RefRule, type RefState } from './rules.js';
 
 beforeAll(gpu);
-
-// ---- float64 references of PyTorch's update rules (torch.optim, single-tensor path) ----------
-
-type RefState = Record<string, Float64Array>;
-/** One step of one parameter in place; `t` is the 1-based step. */
-type RefRule = (p: Float64Array, g: Float64Array, s: RefState, t: number) => void;
-
-function sgdRef({ lr = 1e-3, momentum = 0, nesterov = false, weightDecay = 0 }: SGDOptions): RefRule {
-  return (p, g, s, t) => {
-    const buf = (s.buf ??= new Float64Array(p.length));
-    for (let i = 0; i < p.length; i++) {
-      let d = g[i]! + weightDecay * p[i]!;
-      if (momentum) {
-        buf[i] = t === 1 ? d : momentum * buf[i]! + d; // PyTorch clones the first gradient
-        d = nesterov ? d + momentum * buf[i]! : buf[i]!;
-      }
-      p[i] = p[i]! - lr * d;
-    }
-  };
-}
-
-function adamRef({ lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, decoupled = false }: AdamOptions): RefRule {
-  const [b1, b2] = betas;
-  return (p, g, s, t) => {
-    const m = (s.m ??= new Float64Array(p.length));
-    const v = (s.v ??= new Float64Array(p.length));
-    const bc1 = 1 - b1 ** t;
-    const bc2 = 1 - b2 ** t;
-    for (let i = 0; i < p.length; i++) {
-      let d = g[i]!;
-      if (decoupled) p[i] = p[i]! * (1 - lr * weightDecay);
-      else d += weightDecay * p[i]!;
-      m[i] = b1 * m[i]! + (1 - b1) * d;
-      v[i] = b2 * v[i]! + (1 - b2) * d * d;
-      p[i] = p[i]! - (lr / bc1) * (m[i]! / (Math.sqrt(v[i]!) / Math.sqrt(bc2) + eps));
-    }
-  };
-}
-
-function rmspropRef({ lr = 1e-2, alpha = 0.99, eps = 1e-8, momentum = 0, weightDecay = 0 }: RMSpropOptions): RefRule {
-  return (p, g, s) => {
-    const sq = (s.sq ??= new Float64Array(p.length));
-    const buf = (s.buf ??= new Float64Array(p.length));
-    for (let i = 0; i < p.length; i++) {
-      const d = g[i]! + weightDecay * p[i]!;
-      sq[i] = alpha * sq[i]! + (1 - alpha) * d * d;
-      const dir = d / (Math.sqrt(sq[i]!) + eps);
-      if (momentum) {
-        buf[i] = momentum * buf[i]! + dir;
-        p[i] = p[i]! - lr * buf[i]!;
-      } else p[i] = p[i]! - lr * dir;
-    }
-  };
-}
 
 interface Case {
   name: string;

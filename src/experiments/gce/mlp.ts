@@ -28,5 +28,5 @@ export async function copyParameters(from: Module, to: Module): Promise<void> {
   const dst = to.parameters();
   const values = await Promise.all(src.map((t) => t.data()));
   const rt = runtime();
-  dst.forEach((t, i) => rt.write(t.storage!.buffer, values[i]!));
+  dst.forEach((t, i) => rt.writeTensor(t, values[i]!));
 }
