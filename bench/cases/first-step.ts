@@ -4,8 +4,8 @@
 //
 // In this process (one sample, before any other case compiled a pipeline), and in new child
 // processes, several times: with the driver's on-disk shader cache as earlier runs left it
-// (warm), and with the cache directory (Mesa's, and NVIDIA's) set to a new empty folder
-// (cold), so that every shader is compiled anew.
+// (warm), and with the cache directory (Mesa's, NVIDIA's and gradwgsl's kernel reflections) set
+// to a new empty folder (cold), so that every shader is compiled anew.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,7 +103,7 @@ export async function freshProcessCase(ctx: CaseContext, entry: string): Promise
 async function child(engine: EngineName, entry: string, quick: boolean, emptyCache: boolean): Promise<FirstStep> {
   const cache = emptyCache ? mkdtempSync(join(tmpdir(), 'gradwgsl-bench-cache-')) : null;
   try {
-    const env = cache ? { ...process.env, MESA_SHADER_CACHE_DIR: cache, __GL_SHADER_DISK_CACHE_PATH: cache } : process.env;
+    const env = cache ? { ...process.env, MESA_SHADER_CACHE_DIR: cache, __GL_SHADER_DISK_CACHE_PATH: cache, GRADWGSL_CACHE_DIR: cache } : process.env;
     const args = [entry, '--child', engine, ...(quick ? ['--quick'] : [])];
     const { stdout } = await run(process.execPath, args, { env, maxBuffer: 16 << 20, timeout: 15 * 60_000 });
     const line = stdout.split('\n').find((l) => l.startsWith(CHILD_MARKER));

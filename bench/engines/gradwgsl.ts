@@ -2,6 +2,7 @@
 // one submit per call, the read-back copy inside it), the engine's intended fast path.
 import { compile } from '../../src/graph/compile.js';
 import { init, runtime } from '../../src/graph/runtime.js';
+import { cacheKernelReflections } from '../../src/node/reflection-store.js';
 import { matmul } from '../../src/kernels/gemm/matmul.js';
 import { softmaxCrossEntropy } from '../../src/kernels/loss/cross-entropy.js';
 import { cifarCnn, mnistCnn, mnistMlp } from '../../src/nn/models.js';
@@ -14,6 +15,9 @@ import { INPUT, LEARNING_RATE, pixels, type Batch, type Engine, type Gemm, type 
 const SEED = 1;
 
 export async function gradwgslEngine(): Promise<Engine> {
+  // As the CLI does: kernel reflections from earlier processes (a child with an empty driver
+  // cache gets an empty GRADWGSL_CACHE_DIR too).
+  cacheKernelReflections();
   const rt = await init();
   return {
     name: 'gradwgsl',

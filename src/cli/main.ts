@@ -1,6 +1,7 @@
 // The gradwgsl command line: info, train, reproduce, bench, profile.
 import { Command } from 'commander';
 import { GradwgslError, adapterInfo, init, shutdown } from 'gradwgsl';
+import { cacheKernelReflections } from 'gradwgsl/node';
 import { formatInfo } from './info.js';
 import { registerProfile } from './profile.js';
 import { registerReproduce } from './reproduce.js';
@@ -23,6 +24,9 @@ program
 registerTrain(program);
 registerProfile(program);
 registerReproduce(program);
+
+// A new process reflects each kernel's WGSL again unless the last one left it here (time to first step).
+cacheKernelReflections();
 
 try {
   await program.parseAsync(process.argv);

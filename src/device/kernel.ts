@@ -35,13 +35,45 @@ interface DeviceState {
   compiled: Promise<void>;
 }
 
-/** What wgsl_reflect reads from a kernel's source: its entry point and the layouts it binds. */
-interface Reflection {
+/** What wgsl_reflect reads from a kernel's source: its entry point and the layouts it binds (plain JSON). */
+export interface Reflection {
   entry: string;
   storage: readonly StorageBinding[];
   uniform: UniformLayout | null;
-  overrides: ReadonlySet<string>;
+  overrides: readonly string[];
   defaultWorkgroupSize: readonly [number, number, number];
+}
+
+/**
+ * Keeps reflections across processes: parsing WGSL in JavaScript is a large part of the time to a
+ * first step. `key` is the full text the reflection depends on (the WGSL, the entry point and the
+ * code that reflects it); a store hashes it. src/node/reflection-store.ts keeps them in a file.
+ */
+export interface ReflectionStore {
+  get(key: string): Reflection | undefined;
+  set(key: string, reflection: Reflection): void;
+}
+
+let store: ReflectionStore | null = null;
+/** Reflections made in this process, by key: kernels that share a source parse it once. */
+const reflected = new Map<string, Reflection>();
+
+/** Where reflections persist from now on (null: only in this process). */
+export function setReflectionStore(s: ReflectionStore | null): void {
+  store = s;
+}
+
+/** The reflection of `code`, from this process, the store, or parsed now (then kept in both). */
+function cachedReflection(name: string, code: string, requested: string | undefined): Reflection {
+  // The reflecting code is part of the key, so a change to it never meets an old entry.
+  const key = `${requested ?? ''}\0${code}\0${reflect.toString()}\0${memberKind.toString()}`;
+  let r = reflected.get(key) ?? store?.get(key);
+  if (!r) {
+    r = reflect(name, code, requested);
+    store?.set(key, r);
+  }
+  reflected.set(key, r);
+  return r;
 }
 
 export class Kernel {
@@ -49,6 +81,7 @@ export class Kernel {
   readonly code: string;
   private readonly requestedEntry: string | undefined;
   private reflected: Reflection | undefined;
+  private overrideSet: ReadonlySet<string> | undefined;
   private readonly perDevice = new WeakMap<GPUDevice, DeviceState>();
 
   constructor(spec: KernelSpec) {
@@ -60,7 +93,7 @@ export class Kernel {
   // Reflection parses the whole WGSL source; the engine defines its kernels at module load, so
   // it happens on a kernel's first use instead, and importing gradwgsl parses no shader.
   private get reflection(): Reflection {
-    return (this.reflected ??= reflect(this.name, this.code, this.requestedEntry));
+    return (this.reflected ??= cachedReflection(this.name, this.code, this.requestedEntry));
   }
 
   get entry(): string {
@@ -76,7 +109,7 @@ export class Kernel {
   }
 
   get overrides(): ReadonlySet<string> {
-    return this.reflection.overrides;
+    return (this.overrideSet ??= new Set(this.reflection.overrides));
   }
 
   /** Workgroup size with every override at its default. */
@@ -226,7 +259,7 @@ function reflect(name: string, code: string, requested: string | undefined): Ref
         })),
       }
     : null;
-  const overrides = new Set(parsed.overrides.map((o) => o.name));
+  const overrides = parsed.overrides.map((o) => o.name);
   const wg = entry.workgroupSize ?? [1, 1, 1];
   return { entry: entry.name, storage, uniform, overrides, defaultWorkgroupSize: [wg[0] ?? 1, wg[1] ?? 1, wg[2] ?? 1] };
 }

@@ -47,6 +47,11 @@ export function schedule(roots: readonly Tensor[], effects: readonly Tensor[]): 
 interface Recorded {
   spec: DispatchSpec;
   label: string;
+  /**
+   * Asked for as soon as the dispatch is recorded: Dawn compiles pipelines on worker threads, so
+   * they compile while lowering goes on (reflecting the next kernels' WGSL on the main thread).
+   */
+  pipeline: Promise<GPUComputePipeline>;
 }
 
 export class Plan {
@@ -206,7 +211,9 @@ export class Plan {
           dispatch: (spec) => {
             const label = dispatchLabel(t, spec);
             validateDispatch(this.rt.gpu, spec, label);
-            this.recorded.push({ spec, label });
+            const pipeline = spec.kernel.pipelineAsync(this.rt.gpu, spec.constants);
+            pipeline.catch(() => undefined); // awaited in prepare(); a plan that fails to lower never gets there
+            this.recorded.push({ spec, label, pipeline });
           },
         };
         node.op.lower(ctx, node, t);
@@ -223,10 +230,10 @@ export class Plan {
     });
   }
 
-  /** Compiles every pipeline in parallel, then writes uniforms and bind groups once. */
+  /** Waits for every pipeline (compiling in parallel since lowering), then writes uniforms and bind groups once. */
   private async prepare(): Promise<void> {
     const gpu = this.rt.gpu;
-    const pipelines = await Promise.all(this.recorded.map((r) => r.spec.kernel.pipelineAsync(gpu, r.spec.constants)));
+    const pipelines = await Promise.all(this.recorded.map((r) => r.pipeline));
     const slots = this.recorded.map((r) => (r.spec.kernel.uniform ? Math.ceil(r.spec.kernel.uniform.size / UNIFORM_ALIGN) : 0));
     const total = slots.reduce((a, b) => a + b, 0) * UNIFORM_ALIGN;
     if (total) {

