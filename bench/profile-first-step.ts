@@ -159,14 +159,14 @@ async function child(optimizerName: string, reflectionCache: boolean): Promise<P
 
 function table(runs: { label: string; p: Profile }[]): string {
   const pad = (s: string, n: number) => s.padEnd(n);
-  const num = (v: number) => v.toFixed(0).padStart(10);
-  const head = `${pad('phase (ms)', 46)}${runs.map((r) => r.label.padStart(10)).join('')}`;
+  const num = (v: number) => v.toFixed(0).padStart(12);
+  const head = `${pad('phase (ms)', 46)}${runs.map((r) => r.label.padStart(12)).join('')}`;
   const lines = [head, '-'.repeat(head.length)];
   for (const [k, what] of Object.entries(PHASES)) lines.push(`${pad(what, 46)}${runs.map((r) => num(r.p.phases[k as Phase] ?? 0)).join('')}`);
   lines.push(`${pad('total to first loss (incl. import)', 46)}${runs.map((r) => num(r.p.totalMs)).join('')}`);
   lines.push(`${pad('  a second step.run, for comparison', 46)}${runs.map((r) => num(r.p.secondRunMs)).join('')}`);
   lines.push('inside those phases:');
-  const row = (what: string, f: (i: Inside) => string) => lines.push(`${pad(`  ${what}`, 46)}${runs.map((r) => f(r.p.inside).padStart(10)).join('')}`);
+  const row = (what: string, f: (i: Inside) => string) => lines.push(`${pad(`  ${what}`, 46)}${runs.map((r) => f(r.p.inside).padStart(12)).join('')}`);
   row('WGSL reflection (wgsl_reflect) ms', (i) => i.reflectMs.toFixed(0));
   row('  kernels reflected', (i) => String(i.reflections));
   row('createShaderModule ms', (i) => i.shaderModuleMs.toFixed(0));
