@@ -41,16 +41,35 @@ type Feed = { kind: 'array'; data: ArrayBufferView } | { kind: 'tensor'; ref: Bu
 
 export class CompiledStep {
   private step = 0;
+  private current: Plan;
   private disposed = false;
   private staging = new Map<string, GPUBuffer>();
   private faultStaging: GPUBuffer | null = null;
 
   constructor(
     private readonly rt: Runtime,
-    readonly plan: Plan,
+    plan: Plan,
     private readonly inputs: Record<string, Tensor>,
     private readonly outputs: Record<string, Tensor>,
-  ) {}
+    private readonly effects: readonly Tensor[],
+  ) {
+    this.current = plan;
+  }
+
+  get plan(): Plan {
+    return this.current;
+  }
+
+  /**
+   * Builds the plan again from the traced graph when values it binds moved since: an optimizer
+   * created after compile() packs its parameters into one buffer (src/optim/flat-group.ts).
+   */
+  private async rebuildIfStale(): Promise<void> {
+    if (!this.current.stale) return;
+    const old = this.current;
+    this.current = await Plan.build(this.rt, Object.values(this.outputs), this.effects, Object.values(this.inputs));
+    old.dispose();
+  }
 
   /** How many times the step has run; random kernels mix it into their counters. */
   get stepCount(): number {
@@ -114,7 +133,7 @@ export class CompiledStep {
       return { name, t };
     });
     const rt = this.rt;
-    this.plan.checkExternal();
+    await this.rebuildIfStale();
     await rt.flush();
     for (const [t, feed] of checked) if (feed.kind === 'array') rt.write(this.plan.ref(t).buffer, wholeWords(feed.data));
     this.plan.setRngStep(this.step);
@@ -225,5 +244,5 @@ export async function compile(
     for (const leaf of trace.gradLeaves) leaf.grad = null;
   }
   const plan = await Plan.build(rt, Object.values(outputs), trace.effects, Object.values(inputs));
-  return new CompiledStep(rt, plan, inputs, outputs);
+  return new CompiledStep(rt, plan, inputs, outputs, trace.effects);
 }

@@ -111,19 +111,15 @@ export class Plan {
   }
 
   /**
-   * Fails if a value made before tracing no longer lives where the plan binds it: an optimizer
-   * created after compile() moved the parameters into its flat buffer, or one was disposed.
+   * Whether a value made before tracing no longer lives where the plan binds it: an optimizer
+   * created after compile() moved its parameters into its flat buffer (or one was disposed).
    */
-  checkExternal(): void {
+  get stale(): boolean {
     for (const [t, ref] of this.external) {
       const s = t.storage;
-      if (!s || s.buffer !== ref.buffer || s.offset !== (ref.offset ?? 0)) {
-        fail(
-          `compiled step: ${t} ${t.isDisposed ? 'was disposed' : 'moved to new storage (an optimizer created after compile() packs its parameters into one buffer)'} ` +
-            'since the step was compiled; create optimizers first, then compile the step again',
-        );
-      }
+      if (!s || s.buffer !== ref.buffer || s.offset !== (ref.offset ?? 0)) return true;
     }
+    return false;
   }
 
   /** The op behind a fault site (the index of its dispatch). */

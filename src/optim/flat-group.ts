@@ -6,8 +6,9 @@
 // zero, so they never change.
 //
 // The parameters move: their storage becomes a slice of the group's buffer (values copied on the
-// GPU), so the model keeps the same Tensor objects. A second optimizer over the same parameter
-// list reuses the buffer instead of moving them again.
+// GPU), so the model keeps the same Tensor objects; a step compiled before the move rebuilds its
+// plan at its next run. A second optimizer over the same parameter list reuses the buffer
+// instead of moving them again.
 import { runtime } from '../graph/runtime.js';
 import { leafOn, zeros } from '../tensor/create.js';
 import type { Storage, Tensor } from '../tensor/tensor.js';
@@ -108,8 +109,8 @@ export class FlatGroup {
 
   /**
    * Brings back members that another optimizer (over a different parameter list) moved into its
-   * own buffer since, with their current values; that optimizer's compiled steps then refuse to
-   * run (Plan.checkExternal) until compiled again.
+   * own buffer since, with their current values. Compiled steps that bind the members elsewhere
+   * rebuild their plans at their next run (CompiledStep, Plan.stale).
    */
   gather(): void {
     for (const p of this.members) p.assertAlive('optimizer step');
