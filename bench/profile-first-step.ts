@@ -141,7 +141,7 @@ async function child(optimizerName: string, reflectionCache: boolean): Promise<P
   const opt = optimizerName === 'adam' ? new Adam(model.parameters(), { lr }) : new SGD(model.parameters(), { lr });
   await rt.sync();
   lap('optimizer');
-  const batch = randomBatch(128, 7);
+  const batch = randomBatch('mlp', 128, 7);
   const step = await compile({ x: { shape: [128, 784] }, y: { shape: [128], dtype: 'u32' } }, ({ x, y }) => {
     const loss = softmaxCrossEntropy(model.forward(x!), y!);
     loss.backward();
