@@ -11,7 +11,7 @@ import { square } from '../../src/kernels/elementwise/unary.js';
 import { softmaxCrossEntropy } from '../../src/kernels/loss/cross-entropy.js';
 import { sumAll } from '../../src/kernels/reduce/reduce.js';
 import { decodeCheckpoint, encodeCheckpoint, restoreInto } from '../../src/nn/checkpoint.js';
-import { mnistMlp } from '../../src/nn/models.js';
+import { mnistCnn, mnistMlp } from '../../src/nn/models.js';
 import { Adam } from '../../src/optim/adam.js';
 import { partition } from '../../src/optim/flat-group.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
@@ -159,6 +159,41 @@ describe('one fused update per group equals the per-parameter float64 rules', ()
     }
     await expectParams(ps, ref);
     opt.dispose();
+  });
+});
+
+describe('a CNN step (convolution gradients through split-K) computed into the flat buffer', () => {
+  it('gives the eager parameters (gradients copied there) over 2 steps of SGD momentum', async () => {
+    const B = 8;
+    const x = randomArray(B * 784, 61, 0, 1);
+    const y = Uint32Array.from(randomArray(B, 62, 0, 10), Math.floor);
+    const run = async (compiled: boolean) => {
+      const model = mnistCnn(3);
+      const opt = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9, weightDecay: 0.01 });
+      const lossOf = (xs: Tensor, ys: Tensor) => softmaxCrossEntropy(model.forward(xs), ys);
+      if (compiled) {
+        const step = await compile({ x: { shape: [B, 1, 28, 28] }, y: { shape: [B], dtype: 'u32' } }, (f) => {
+          lossOf(f.x!, f.y!).backward();
+          opt.step();
+          return {};
+        });
+        expect(step.plan.dispatches.filter((d) => d.label.includes('optim/pack'))).toEqual([]);
+        for (let s = 0; s < 2; s++) await step.run({ x, y });
+        step.dispose();
+      } else {
+        for (let s = 0; s < 2; s++) {
+          runtime().tidy(() => lossOf(tensor(x, [B, 1, 28, 28]), tensor(y, [B], 'u32')).backward());
+          opt.step();
+          opt.zeroGrad();
+        }
+      }
+      const values = await Promise.all(model.parameters().map((p) => p.data()));
+      opt.dispose();
+      model.dispose();
+      return values;
+    };
+    const [plan, eager] = [await run(true), await run(false)];
+    plan.forEach((v, i) => expect(relError(v, eager[i]!), `parameter ${i}`).toBeLessThan(1e-6));
   });
 });
 
