@@ -87,7 +87,7 @@ export { LossScale } from './precision/training/loss-scale.js';
 export { makeOptimizer, DEFAULT_LR, type OptimizerName } from './optim/factory.js';
 export { matmul, type MatmulOptions } from './kernels/gemm/matmul.js';
 export { linear } from './kernels/gemm/linear.js';
-export { forceGemmVariant, chooseGemmVariant, GEMM_VARIANTS, type GemmVariant, type GemmShape, type Activation } from './kernels/gemm/kernels.js';
+export { forceGemmVariant, chooseGemm, gemmTarget, GEMM_VARIANTS, type GemmVariant, type GemmChoice, type GemmTarget, type GemmShape, type Activation } from './kernels/gemm/kernels.js';
 export { transpose } from './kernels/shape/transpose.js';
 export { uniformNoise, pairNoise, withLabels, MNIST_PAIRS, CIFAR10_PAIRS, FASHION_MNIST_PAIRS, type NoisyLabels, type PairMap, type UniformNoiseOptions, type PairNoiseOptions } from './data/noise.js';
 export { CTLD, type CTLDOptions, type TemperingOptions, type TemperingState } from './optim/ctld.js';

@@ -19,6 +19,17 @@ struct Params {
   k: u32,
   a_batch: u32, // elements between consecutive matrices of a
   b_batch: u32, // 0 broadcasts one b over the batch
+  // Split-K: a dispatch's z index runs over batch × splits; slice s of a matrix sums the k in
+  // [s·k_slice, min((s + 1)·k_slice, k)) and writes its partial c to matrix z = batch·splits + s
+  // of a scratch buffer, which split-k-sum.wgsl adds up. splits = 1 (k_slice ≥ k) is a plain GEMM.
+  splits: u32,
+  k_slice: u32, // a multiple of 16, so slices start on a vec4 and on a tiled.wgsl TK step
+}
+
+// The k a dispatch's z index sums over: [x, y).
+fn k_range(p: Params, z: u32) -> vec2<u32> {
+  let k0 = (z % p.splits) * p.k_slice;
+  return vec2(k0, min(p.k, k0 + p.k_slice));
 }
 
 // Stored [rows, cols] of a and b.

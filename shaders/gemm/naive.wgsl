@@ -8,7 +8,9 @@ override WG: u32 = 64u;
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let t = gid.x + gid.y * nwg.x * WG;
-  let batch = gid.z;
+  let z = gid.z;
+  let batch = z / p.splits;
+  let ks = k_range(p, z);
   if (t >= p.m * p.n) {
     return;
   }
@@ -20,11 +22,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let a0 = batch * p.a_batch + m * sa.x;
   let b0 = batch * p.b_batch + n * sb.y;
   var acc = 0.0;
-  for (var k = 0u; k < p.k; k++) {
+  for (var k = ks.x; k < ks.y; k++) {
     acc = fma(a_at(a0 + k * sa.y), b_at(b0 + k * sb.x), acc);
   }
   if (HAS_BIAS) {
     acc += bias[n];
   }
-  c[(batch * p.m + m) * p.n + n] = activate(vec4(acc)).x;
+  c[(z * p.m + m) * p.n + n] = activate(vec4(acc)).x;
 }

@@ -2,7 +2,7 @@
 // thread owns a 4×4 block, kept in four vec4 accumulators. K advances TK at a time: the A and
 // B slices of the tile are staged in workgroup memory k-major, so the inner loop reads one vec4
 // of A and one of B per k and does four vec4 FMAs (16 MACs per two shared loads). Two barriers
-// per K step.
+// per K step. With split-K the z index is batch × slice (common.wgsl) and c a slice's partial.
 // Concatenated after common.wgsl and one of io-scalar.wgsl / io-vec4.wgsl, which define
 // load_a4 / load_b4 / load_bias4 / store_c4 on the stored layouts.
 
@@ -54,18 +54,19 @@ fn stage_b(batch: u32, n0: u32, k0: u32, t: u32) {
 
 @compute @workgroup_size(TX, TY, 1)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
-  let batch = wid.z;
+  let batch = wid.z / p.splits;
+  let ks = k_range(p, wid.z);
   let m0 = wid.y * 4u * TY;
   let n0 = wid.x * 4u * TX;
   let t = lid.y * TX + lid.x;
   var acc = array<vec4<f32>, 4>();
-  for (var k0 = 0u; k0 < p.k; k0 += TK) {
+  for (var k0 = ks.x; k0 < ks.y; k0 += TK) {
     stage_a(batch, m0, k0, t);
     stage_b(batch, n0, k0, t);
     workgroupBarrier();
     // Only the k that exist: the last step may be short. The bound is not a constant, which
     // also keeps compilers from unrolling the loop (lavapipe then compiles 3-4× faster).
-    for (var k = 0u; k < min(TK, p.k - k0); k++) {
+    for (var k = 0u; k < min(TK, ks.y - k0); k++) {
       let av = As[k * TY + lid.y];
       let bv = Bs[k * TX + lid.x];
       acc[0] = fma(vec4(av.x), bv, acc[0]);
@@ -81,6 +82,6 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid
     shift = load_bias4(col);
   }
   for (var r = 0u; r < 4u; r++) {
-    store_c4(batch, m0 + 4u * lid.y + r, col, activate(acc[r] + shift));
+    store_c4(wid.z, m0 + 4u * lid.y + r, col, activate(acc[r] + shift));
   }
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/graph/compile.js';
-import { chooseGemmVariant, forceGemmVariant, GEMM_VARIANTS, type Activation } from '../../src/kernels/gemm/kernels.js';
+import { chooseGemm, forceGemmVariant, GEMM_VARIANTS, gemmTarget, type Activation, type GemmShape, type GemmTarget } from '../../src/kernels/gemm/kernels.js';
 import { linear } from '../../src/kernels/gemm/linear.js';
 import { gemm, gemmThroughActivation, matmul } from '../../src/kernels/gemm/matmul.js';
 import { tensor } from '../../src/tensor/create.js';
@@ -191,20 +191,84 @@ describe.each(GEMM_VARIANTS)('GEMM variant %s reading an operand through an acti
   });
 });
 
+// Split-K: every variant's first pass with K cut into slices (the z index), and the second pass
+// adding them with the bias and activation. K = 1 … 1100 gives slices of 16 … 368 and a short
+// last slice; the forced count is cut down where K has fewer than that many slices of 16.
+describe.each(GEMM_VARIANTS)('split-K GEMM, variant %s, against float64', (variant) => {
+  it('odd and aligned shapes, long K, every transpose combination, batched, bias and activation', async () => {
+    forceGemmVariant(variant, 3);
+    await expectAll([
+      ...TRANSPOSES.flatMap((t) => [
+        { m: 7, n: 33, k: 1100, ...t },
+        { m: 36, n: 20, k: 700, ...t },
+        { m: 65, n: 1, k: 257, ...t },
+        { m: 5, n: 3, k: 1, ...t },
+      ]),
+      { batch: 2, m: 33, n: 7, k: 65, tA: true },
+      { batch: 3, m: 12, n: 8, k: 100, broadcastB: true, tB: true },
+      { m: 33, n: 12, k: 200, tB: true, bias: true, act: 'relu' },
+      { m: 20, n: 7, k: 99, bias: true, act: 'sigmoid' },
+    ]);
+  });
+
+  it('reads an operand through an activation derivative (a bias gradient: N = 1, long K)', async () => {
+    forceGemmVariant(variant, 4);
+    const cases: ThroughCase[] = [
+      { m: 33, n: 1, k: 1000, tA: true, through: 'relu', operand: 'a' },
+      { m: 20, n: 36, k: 300, through: 'tanh', operand: 'b' },
+    ];
+    for (const c of cases) expect(await throughError(c), JSON.stringify(c)).toBeLessThan(F32_GEMM);
+  });
+});
+
 describe('GEMM variant choice', () => {
-  it('picks naive for tiny outputs, small tiles for few or mostly empty big tiles, big tiles otherwise', () => {
-    expect(chooseGemmVariant({ batch: 1, m: 1, n: 10, k: 784 })).toBe('naive');
-    expect(chooseGemmVariant({ batch: 1, m: 128, n: 10, k: 256 })).toBe('small');
-    expect(chooseGemmVariant({ batch: 1, m: 32, n: 32, k: 1024 })).toBe('small');
-    expect(chooseGemmVariant({ batch: 1, m: 128, n: 128, k: 128 })).toBe('tiled');
-    expect(chooseGemmVariant({ batch: 1, m: 784, n: 256, k: 128 })).toBe('tiled');
-    expect(chooseGemmVariant({ batch: 8, m: 64, n: 64, k: 64 })).toBe('tiled');
+  const gpuTarget: GemmTarget = { software: false };
+  const cpuTarget: GemmTarget = { software: true };
+  const choose = (s: Partial<GemmShape>, target = gpuTarget) => chooseGemm({ batch: 1, m: 1, n: 1, k: 1, ...s }, target);
+
+  it('reads a CPU adapter from isFallbackAdapter or the software architecture', () => {
+    expect(gemmTarget({ isFallbackAdapter: true, architecture: '' })).toEqual(cpuTarget);
+    expect(gemmTarget({ isFallbackAdapter: false, architecture: 'software' })).toEqual(cpuTarget);
+    expect(gemmTarget({ isFallbackAdapter: false, architecture: 'hopper' })).toEqual(gpuTarget);
+  });
+
+  it('on a GPU: naive for tiny outputs, small tiles for few or mostly empty big tiles, big tiles otherwise', () => {
+    expect(choose({ m: 1, n: 10, k: 784 }).variant).toBe('naive');
+    expect(choose({ m: 128, n: 10, k: 256 }).variant).toBe('small');
+    expect(choose({ m: 32, n: 32, k: 1024 }).variant).toBe('small');
+    expect(choose({ m: 128, n: 128, k: 128 }).variant).toBe('tiled');
+    expect(choose({ m: 784, n: 256, k: 128 }).variant).toBe('tiled');
+    expect(choose({ batch: 8, m: 64, n: 64, k: 64 }).variant).toBe('tiled');
     // Matrix-vector products (a bias gradient: N = 1) keep one thread per output busy.
-    expect(chooseGemmVariant({ batch: 1, m: 256, n: 1, k: 128 })).toBe('naive');
-    expect(chooseGemmVariant({ batch: 1, m: 1, n: 1024, k: 512 })).toBe('naive');
+    expect(choose({ m: 256, n: 1, k: 128 }).variant).toBe('naive');
+    expect(choose({ m: 1, n: 1024, k: 512 }).variant).toBe('naive');
+  });
+
+  it('on a CPU adapter: register blocks for everything but tiny and matrix-vector outputs', () => {
+    expect(choose({ m: 512, n: 512, k: 512 }, cpuTarget)).toEqual({ variant: 'blocked', splits: 1 });
+    expect(choose({ m: 128, n: 10, k: 784 }, cpuTarget).variant).toBe('blocked');
+    expect(choose({ m: 256, n: 1, k: 128 }, cpuTarget).variant).toBe('naive');
+  });
+
+  it('splits a long K only when the output leaves the adapter idle', () => {
+    // A convolution's weight gradient: 64×288 output, K = batch·H·W.
+    expect(choose({ m: 64, n: 288, k: 32768 }, gpuTarget).splits).toBeGreaterThan(1);
+    expect(choose({ m: 64, n: 288, k: 32768 }, cpuTarget).splits).toBeGreaterThan(1);
+    // Its bias gradient, a column sum against a ones vector.
+    expect(choose({ m: 64, n: 1, k: 32768 }, cpuTarget).splits).toBeGreaterThan(1);
+    expect(choose({ m: 4096, n: 4096, k: 4096 }, gpuTarget).splits).toBe(1);
+    expect(choose({ m: 1024, n: 1024, k: 1024 }, cpuTarget).splits).toBe(1);
+    // Short K: no slice would be long enough to pay for the second pass.
+    expect(choose({ m: 64, n: 64, k: 300 }, gpuTarget).splits).toBe(1);
+  });
+
+  it('obeys the test-only override', () => {
     forceGemmVariant('naive');
-    expect(chooseGemmVariant({ batch: 1, m: 512, n: 512, k: 512 })).toBe('naive');
+    expect(choose({ m: 512, n: 512, k: 512 })).toEqual({ variant: 'naive', splits: 1 });
+    forceGemmVariant('tiled', 3);
+    expect(choose({ m: 512, n: 512, k: 512 }, cpuTarget)).toEqual({ variant: 'tiled', splits: 3 });
     expect(() => forceGemmVariant('fast' as never)).toThrow(/unknown variant 'fast'/);
+    expect(() => forceGemmVariant('tiled', 0)).toThrow(/splits 0 must be a positive integer/);
   });
 });
 
