@@ -1,12 +1,15 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/graph/compile.js';
-import { chooseGemm, forceGemmVariant, GEMM_VARIANTS, gemmTarget, type Activation, type GemmShape, type GemmTarget } from '../../src/kernels/gemm/kernels.js';
+import { runtime } from '../../src/graph/runtime.js';
+import { cast } from '../../src/kernels/elementwise/cast.js';
+import { chooseGemm, forceGemmVariant, GEMM_VARIANTS, gemmTarget, gemmVariantUnsupported, type Activation, type GemmShape, type GemmTarget, type GemmVariant } from '../../src/kernels/gemm/kernels.js';
 import { linear } from '../../src/kernels/gemm/linear.js';
 import { gemm, gemmThroughActivation, matmul } from '../../src/kernels/gemm/matmul.js';
 import { tensor } from '../../src/tensor/create.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { gradcheck } from '../gradcheck.js';
 import { gpu, randomArray, relError } from '../setup.js';
+import type { TestContext } from 'vitest';
 
 beforeAll(gpu);
 afterEach(() => forceGemmVariant(null));
@@ -70,24 +73,39 @@ function reference(c: Case, a: ArrayLike<number>, b: ArrayLike<number>, bias: Fl
   return out;
 }
 
-/** Runs the case on the GPU and returns its relative error against float64. */
-async function gemmError(c: Case, seed = 1): Promise<number> {
+/**
+ * Runs the case on the GPU and returns its relative error against float64. With f16 operands
+ * (cast on the GPU) the reference multiplies the same f16 values, read back through f32.
+ */
+async function gemmError(c: Case, seed = 1, operands: 'f32' | 'f16' = 'f32'): Promise<number> {
   const s = shapes(c);
   const a = randomArray(s.a.reduce((x, y) => x * y, 1), seed);
   const b = randomArray(s.b.reduce((x, y) => x * y, 1), seed + 1);
   const bias = c.bias ? randomArray(c.n, seed + 2) : null;
+  const [ta, tb] = [tensor(a, s.a), tensor(b, s.b)].map((t) => (operands === 'f16' ? cast(t, 'f16') : t)) as [Tensor, Tensor];
   const out = gemm(
-    tensor(a, s.a),
-    tensor(b, s.b),
+    ta,
+    tb,
     { transposeA: !!c.tA, transposeB: !!c.tB, activation: c.act ?? 'none', caller: 'test' },
     bias ? tensor(bias, [c.n]) : undefined,
   );
   expect([...out.shape]).toEqual(s.out);
-  return relError(await out.data(), reference(c, a, b, bias));
+  const [ra, rb] = operands === 'f16' ? [await cast(ta, 'f32').data(), await cast(tb, 'f32').data()] : [a, b];
+  return relError(await out.data(), reference(c, ra, rb, bias));
 }
 
-async function expectAll(cases: Case[]) {
-  for (const c of cases) expect(await gemmError(c), JSON.stringify(c)).toBeLessThan(F32_GEMM);
+/** Forces `variant` (and `splits` K slices), or skips the test, printing why, where it cannot run. */
+function forceOrSkip(ctx: TestContext, variant: GemmVariant, splits = 1): void {
+  const reason = gemmVariantUnsupported(runtime().gpu, variant);
+  if (reason) {
+    console.log(`skipped: ${reason}`);
+    ctx.skip();
+  }
+  forceGemmVariant(variant, splits);
+}
+
+async function expectAll(cases: Case[], operands: 'f32' | 'f16' = 'f32') {
+  for (const c of cases) expect(await gemmError(c, 1, operands), JSON.stringify(c)).toBeLessThan(F32_GEMM);
 }
 
 const ODD = [1, 7, 33, 65, 127];
@@ -99,15 +117,15 @@ const TRANSPOSES = [
 ];
 
 describe.each(GEMM_VARIANTS)('GEMM variant %s against float64', (variant) => {
-  it('odd M, N, K in {1, 7, 33, 65, 127}, every transpose combination', async () => {
-    forceGemmVariant(variant);
+  it('odd M, N, K in {1, 7, 33, 65, 127}, every transpose combination', async (ctx) => {
+    forceOrSkip(ctx, variant);
     const cases: Case[] = [];
     for (const m of ODD) for (const n of ODD) for (const k of ODD) cases.push({ m, n, k, ...TRANSPOSES[cases.length % 4]! });
     await expectAll(cases);
   });
 
-  it('K = 1024, and shapes aligned to 4 (the vec4 path), every transpose combination', async () => {
-    forceGemmVariant(variant);
+  it('K = 1024, and shapes aligned to 4 (the vec4 path), every transpose combination', async (ctx) => {
+    forceOrSkip(ctx, variant);
     await expectAll(TRANSPOSES.flatMap((t) => [
       { m: 33, n: 65, k: 1024, ...t },
       { m: 68, n: 36, k: 132, ...t },
@@ -115,8 +133,8 @@ describe.each(GEMM_VARIANTS)('GEMM variant %s against float64', (variant) => {
     ]));
   });
 
-  it('batched, and with a or b shared by the batch', async () => {
-    forceGemmVariant(variant);
+  it('batched, and with a or b shared by the batch', async (ctx) => {
+    forceOrSkip(ctx, variant);
     await expectAll(TRANSPOSES.flatMap((t) => [
       { batch: 3, m: 33, n: 7, k: 65, ...t },
       { batch: 2, m: 20, n: 12, k: 8, ...t },
@@ -128,8 +146,8 @@ describe.each(GEMM_VARIANTS)('GEMM variant %s against float64', (variant) => {
 
   // Each flag combination is a pipeline to compile (about a second each on lavapipe), so every
   // activation and both bias states appear once, on odd (scalar) and aligned (vec4) shapes.
-  it('fused bias and activation epilogues', async () => {
-    forceGemmVariant(variant);
+  it('fused bias and activation epilogues', async (ctx) => {
+    forceOrSkip(ctx, variant);
     await expectAll([
       { m: 65, n: 33, k: 7, tB: true, bias: true, act: 'none' },
       { m: 36, n: 68, k: 12, tB: true, bias: true, act: 'relu' },
@@ -178,8 +196,8 @@ async function throughError(c: ThroughCase, seed = 11): Promise<number> {
 describe.each(GEMM_VARIANTS)('GEMM variant %s reading an operand through an activation derivative', (variant) => {
   // Both operands, every activation, odd (scalar) and aligned (vec4) shapes, a batch with a
   // shared b, and the [N, 1] shape of a bias gradient (a column sum against a ones vector).
-  it('matches float64 with the operand scaled first', async () => {
-    forceGemmVariant(variant);
+  it('matches float64 with the operand scaled first', async (ctx) => {
+    forceOrSkip(ctx, variant);
     const cases: ThroughCase[] = [
       { m: 33, n: 7, k: 65, tB: true, through: 'relu', operand: 'a' },
       { batch: 2, m: 12, n: 8, k: 20, broadcastB: true, tA: true, through: 'relu', operand: 'a' },
@@ -195,8 +213,8 @@ describe.each(GEMM_VARIANTS)('GEMM variant %s reading an operand through an acti
 // adding them with the bias and activation. K = 1 … 1100 gives slices of 16 … 368 and a short
 // last slice; the forced count is cut down where K has fewer than that many slices of 16.
 describe.each(GEMM_VARIANTS)('split-K GEMM, variant %s, against float64', (variant) => {
-  it('odd and aligned shapes, long K, every transpose combination, batched, bias and activation', async () => {
-    forceGemmVariant(variant, 3);
+  it('odd and aligned shapes, long K, every transpose combination, batched, bias and activation', async (ctx) => {
+    forceOrSkip(ctx, variant, 3);
     await expectAll([
       ...TRANSPOSES.flatMap((t) => [
         { m: 7, n: 33, k: 1100, ...t },
@@ -211,13 +229,37 @@ describe.each(GEMM_VARIANTS)('split-K GEMM, variant %s, against float64', (varia
     ]);
   });
 
-  it('reads an operand through an activation derivative (a bias gradient: N = 1, long K)', async () => {
-    forceGemmVariant(variant, 4);
+  it('reads an operand through an activation derivative (a bias gradient: N = 1, long K)', async (ctx) => {
+    forceOrSkip(ctx, variant, 4);
     const cases: ThroughCase[] = [
       { m: 33, n: 1, k: 1000, tA: true, through: 'relu', operand: 'a' },
       { m: 20, n: 36, k: 300, through: 'tanh', operand: 'b' },
     ];
     for (const c of cases) expect(await throughError(c), JSON.stringify(c)).toBeLessThan(F32_GEMM);
+  });
+});
+
+// f16 operands: products of f16 values are exact in f32 and the sums are f32, so the f32 bound
+// holds against float64 on the same (f16-rounded) values.
+describe.each(GEMM_VARIANTS)('f16 GEMM, variant %s, against float64', (variant) => {
+  it('odd shapes, every transpose combination, batched, bias and activation, split-K', async (ctx) => {
+    if (!runtime().gpu.has('shader-f16')) {
+      console.log(`skipped: f16 GEMMs need the adapter feature 'shader-f16', which ${runtime().gpu.adapter.description} lacks`);
+      ctx.skip();
+    }
+    forceOrSkip(ctx, variant);
+    const cases = TRANSPOSES.flatMap((t) => [
+      { m: 33, n: 7, k: 65, ...t },
+      { m: 68, n: 36, k: 132, ...t },
+      { m: 1, n: 5, k: 3, ...t },
+    ]);
+    await expectAll([
+      ...cases,
+      { batch: 2, m: 7, n: 33, k: 20, broadcastB: true, tB: true, bias: true, act: 'relu' },
+      { batch: 3, m: 12, n: 8, k: 9, tA: true },
+    ], 'f16');
+    forceGemmVariant(variant, 3);
+    await expectAll([{ m: 20, n: 12, k: 700, tA: true }, { m: 7, n: 9, k: 500, tB: true, bias: true, act: 'tanh' }], 'f16');
   });
 });
 
@@ -407,6 +449,13 @@ describe('GEMM errors name the shapes', () => {
     expect(() => matmul(t([4]), t([4, 5]))).toThrow(/a \[4\] must be 2-D/);
     expect(() => linear(t([2, 6]), t([3, 5]))).toThrow(/linear: x \[2,6\] has 6 input features but w \[3,5\] \(\[out, in\]\) expects 5/);
     expect(() => linear(t([2, 6]), t([3, 6]), t([4]))).toThrow(/linear: bias \[4\] must be \[3\]/);
+  });
+
+  it('rejects mixed f16 and f32 operands, and f16 operands that need a gradient', async () => {
+    if (!runtime().gpu.has('shader-f16')) return;
+    const h = cast(t([2, 3]), 'f16');
+    expect(() => matmul(h, t([3, 5]))).toThrow(/matmul: .* mix f16 and f32; cast both to f16 or both to f32/);
+    expect(() => matmul(h, cast(t([3, 5]).trainable(), 'f16'))).toThrow(/matmul: f16 operands .* have no gradient here; train in f32/);
   });
 
   it('rejects non-f32 operands', () => {

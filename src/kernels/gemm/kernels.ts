@@ -10,10 +10,12 @@ import naiveMain from '../../../shaders/gemm/naive.wgsl';
 import tiledMain from '../../../shaders/gemm/tiled.wgsl';
 import blockedMain from '../../../shaders/gemm/blocked.wgsl';
 import splitKSumMain from '../../../shaders/gemm/split-k-sum.wgsl';
+import subgroupMain from '../../../shaders/gemm/subgroup.wgsl';
+import ioF16 from '../../../shaders/gemm/io-f16.wgsl';
 import { CodeTable, POISON_WGSL } from '../../device/codes.js';
 import { fail } from '../../device/errors.js';
 import type { BufferRef } from '../../device/dispatch.js';
-import type { AdapterSummary } from '../../device/gpu.js';
+import type { AdapterSummary, Gpu, OptionalFeature } from '../../device/gpu.js';
 import type { LowerCtx } from '../../tensor/tensor.js';
 import { grid1d } from '../../device/grid.js';
 import { Kernel } from '../../device/kernel.js';
@@ -23,22 +25,57 @@ export const ACTIVATIONS = new CodeTable('ACT', ['none', 'relu', 'tanh', 'sigmoi
 export type Activation = (typeof ACTIVATIONS.names)[number];
 
 const gemmSource = (...parts: string[]) => ACTIVATIONS.withSource('gemm', POISON_WGSL, nan, common, ...parts);
-const naive = new Kernel({ name: 'gemm/naive', source: gemmSource(ioScalar, naiveMain) });
-const tiled = new Kernel({ name: 'gemm/tiled', source: gemmSource(ioScalar, tiledMain) });
-const tiledVec4 = new Kernel({ name: 'gemm/tiled-vec4', source: gemmSource(ioVec4, tiledMain) });
-const blocked = new Kernel({ name: 'gemm/blocked', source: gemmSource(ioScalar, blockedMain) });
-const blockedVec4 = new Kernel({ name: 'gemm/blocked-vec4', source: gemmSource(ioVec4, blockedMain) });
+
+/** How a kernel reads its operands: any shape (f32), rows a multiple of 4 (f32 as vec4), f16. */
+type Io = 'scalar' | 'vec4' | 'f16';
+const IO: Record<Io, { source: string; suffix: string }> = {
+  scalar: { source: ioScalar, suffix: '' },
+  vec4: { source: ioVec4, suffix: '-vec4' },
+  f16: { source: ioF16, suffix: '-f16' },
+};
+/** The main function of each variant, and the WGSL extensions it enables. */
+const MAINS = {
+  naive: { source: naiveMain, enable: [] },
+  tiled: { source: tiledMain, enable: [] },
+  blocked: { source: blockedMain, enable: [] },
+  subgroup: { source: subgroupMain, enable: ['subgroups'] },
+} as const;
+type Main = keyof typeof MAINS;
+
+const kernels = new Map<string, Kernel>();
+/** The kernel of one main function and one operand reading, made on first use. */
+function gemmKernel(main: Main, io: Io): Kernel {
+  const name = `gemm/${main}${IO[io].suffix}`;
+  let k = kernels.get(name);
+  if (!k) {
+    const enable = [...MAINS[main].enable, ...(io === 'f16' ? ['f16'] : [])].map((e) => `enable ${e};`);
+    k = new Kernel({ name, source: [...enable, ...gemmSource(IO[io].source, MAINS[main].source)] });
+    kernels.set(name, k);
+  }
+  return k;
+}
 const splitKSum = new Kernel({ name: 'gemm/split-k-sum', source: gemmSource(splitKSumMain) });
 
 /**
  * naive: one thread per output (the oracle, and matrix-vector products). tiled: 16×16 threads,
  * 64×64 tiles of c staged through workgroup memory. small: the same tiled kernel with 4×4
  * threads and 16×16 tiles, for outputs that fill few 64×64 tiles. blocked: an 8×8 register
- * block of c per thread, no workgroup memory or barriers (CPU adapters). Any of them can also
- * run split-K (`GemmChoice.splits`): K cut into slices summed by a second pass.
+ * block of c per thread, no workgroup memory or barriers (CPU adapters). subgroup: rows of A
+ * passed between lanes by subgroupShuffle, no workgroup memory or barriers (needs `subgroups`).
+ * Any of them can also run split-K (`GemmChoice.splits`): K cut into slices summed by a second
+ * pass; and any reads f16 operands (`GemmFlags.operands`).
  */
-export type GemmVariant = 'naive' | 'tiled' | 'small' | 'blocked';
-export const GEMM_VARIANTS: readonly GemmVariant[] = ['naive', 'tiled', 'small', 'blocked'];
+export type GemmVariant = 'naive' | 'tiled' | 'small' | 'blocked' | 'subgroup';
+export const GEMM_VARIANTS: readonly GemmVariant[] = ['naive', 'tiled', 'small', 'blocked', 'subgroup'];
+
+/** The adapter feature a variant needs, if any. */
+const NEEDS: Partial<Record<GemmVariant, OptionalFeature>> = { subgroup: 'subgroups' };
+
+/** Why `variant` cannot run on this device, or null when it can. */
+export function gemmVariantUnsupported(gpu: Gpu, variant: GemmVariant): string | null {
+  const feature = NEEDS[variant];
+  return feature && !gpu.has(feature) ? `GEMM variant ${variant} needs the adapter feature '${feature}', which ${gpu.adapter.description || 'this adapter'} lacks` : null;
+}
 
 /** A variant and the number of K slices it runs (1: no split). */
 export interface GemmChoice {
@@ -55,8 +92,9 @@ const BLOCK = 8;
 const BLOCKED_WG = 8;
 /** K slices are multiples of this: a vec4 and tiled.wgsl's TK step (common.wgsl, k_slice). */
 const SLICE_ALIGN = 16;
-/** Read when first dispatched, not at import: kernels reflect on first use. */
-const naiveWg = () => naive.defaultWorkgroupSize[0];
+/** Threads per workgroup of the one-dimensional kernels (their WG overrides' defaults). */
+const NAIVE_WG = 64;
+const SUBGROUP_WG = 64;
 
 /** Logical sizes: `batch` matrices op(A) [m, k] times op(B) [k, n]. */
 export interface GemmShape {
@@ -91,6 +129,8 @@ export interface GemmFlags {
    * dispatch of its own.
    */
   through?: { activation: Activation; operand: 'a' | 'b' };
+  /** a and b hold IEEE binary16 (the adapter has shader-f16); products and sums are f32. Default f32. */
+  operands?: 'f32' | 'f16';
 }
 
 let forced: GemmChoice | null = null;
@@ -107,11 +147,29 @@ export function forceGemmVariant(variant: GemmVariant | null, splits = 1): void 
   forced = variant === null ? null : { variant, splits };
 }
 
+/** The workgroup grid (x, y) of a variant's main pass over one matrix and one K slice. */
+function mainGrid(variant: GemmVariant, s: GemmShape): [number, number] {
+  switch (variant) {
+    case 'naive': {
+      const [x, y] = grid1d(s.m * s.n, NAIVE_WG);
+      return [x, y];
+    }
+    case 'blocked':
+      return [Math.ceil(s.n / (BLOCK * BLOCKED_WG)), Math.ceil(s.m / (BLOCK * BLOCKED_WG))];
+    case 'subgroup':
+      return [Math.ceil(s.n / (4 * SUBGROUP_WG)), Math.ceil(s.m / 8)];
+    case 'tiled':
+    case 'small':
+      return [Math.ceil(s.n / (4 * TILES[variant].TX)), Math.ceil(s.m / (4 * TILES[variant].TY))];
+  }
+}
+
 /** Workgroups the variant's main pass launches for this shape, before any split. */
 function workgroups(variant: GemmVariant, s: GemmShape): number {
-  const side = variant === 'naive' ? 0 : variant === 'blocked' ? BLOCK * BLOCKED_WG : 4 * TILES[variant].TX;
-  return side ? Math.ceil(s.m / side) * Math.ceil(s.n / side) * s.batch : Math.ceil((s.m * s.n) / naiveWg()) * s.batch;
+  const [x, y] = mainGrid(variant, s);
+  return x * y * s.batch;
 }
+
 /**
  * Threads of work a split-K GEMM aims for: the number of workgroups below which the main pass
  * leaves the adapter idle. lavapipe runs one workgroup per CPU thread (one per core); a GPU
@@ -181,6 +239,28 @@ export interface GemmRefs {
   y?: BufferRef;
 }
 
+/** The kernel of the main pass and its shape-independent constants (workgroup and tile sizes). */
+function mainKernel(variant: GemmVariant, s: GemmShape, flags: GemmFlags): { kernel: Kernel; constants: Record<string, number> } {
+  // vec4 access needs every stored row (a's, b's and c's) to be a multiple of 4 long.
+  const aCols = flags.transposeA ? s.m : s.k;
+  const bCols = flags.transposeB ? s.k : s.n;
+  const aligned = aCols % 4 === 0 && bCols % 4 === 0 && s.n % 4 === 0;
+  // naive and subgroup read single elements, which only the scalar and f16 readers have.
+  const vec4 = aligned && (variant === 'tiled' || variant === 'small' || variant === 'blocked');
+  const io: Io = flags.operands === 'f16' ? 'f16' : vec4 ? 'vec4' : 'scalar';
+  switch (variant) {
+    case 'naive':
+      return { kernel: gemmKernel('naive', io), constants: { WG: NAIVE_WG } };
+    case 'blocked':
+      return { kernel: gemmKernel('blocked', io), constants: { WX: BLOCKED_WG, WY: BLOCKED_WG } };
+    case 'subgroup':
+      return { kernel: gemmKernel('subgroup', io), constants: { WG: SUBGROUP_WG } };
+    case 'tiled':
+    case 'small':
+      return { kernel: gemmKernel('tiled', io), constants: { ...TILES[variant] } };
+  }
+}
+
 /**
  * Records one GEMM dispatch. `aBatch` / `bBatch` are element strides between matrices
  * (0 shares one matrix across the batch).
@@ -188,6 +268,9 @@ export interface GemmRefs {
 export function dispatchGemm(ctx: LowerCtx, refs: GemmRefs, s: GemmShape, strides: { aBatch: number; bBatch: number }, flags: GemmFlags): void {
   if (!flags.through !== !refs.y) fail('dispatchGemm: pass the activation output y exactly when flags.through is set');
   const { variant, splits: wanted } = chooseGemm(s, gemmTarget(ctx.gpu.adapter));
+  const unsupported = gemmVariantUnsupported(ctx.gpu, variant);
+  if (unsupported) fail(`dispatchGemm: ${unsupported}; force another variant`);
+  if (flags.operands === 'f16' && flags.through) fail('dispatchGemm: f16 operands cannot be read through an activation derivative');
   // Slices of a multiple of 16 k; rounding up may leave fewer slices than asked for.
   const kSlice = wanted > 1 ? Math.ceil(s.k / wanted / SLICE_ALIGN) * SLICE_ALIGN : s.k;
   const splits = wanted > 1 ? Math.ceil(s.k / kSlice) : 1;
@@ -195,7 +278,9 @@ export function dispatchGemm(ctx: LowerCtx, refs: GemmRefs, s: GemmShape, stride
   // A split GEMM writes partial sums to scratch; the bias and activation wait for their total.
   const out = split ? ctx.scratch(s.batch * splits * s.m * s.n * 4) : refs.c;
   const epilogue = { HAS_BIAS: refs.bias ? 1 : 0, ACT: ACTIVATIONS.code[flags.activation] };
+  const main = mainKernel(variant, s, flags);
   const constants = {
+    ...main.constants,
     TRANS_A: flags.transposeA ? 1 : 0,
     TRANS_B: flags.transposeB ? 1 : 0,
     ...(split ? { HAS_BIAS: 0, ACT: ACTIVATIONS.code.none } : epilogue),
@@ -203,40 +288,16 @@ export function dispatchGemm(ctx: LowerCtx, refs: GemmRefs, s: GemmShape, stride
     ...(flags.through ? { GRAD_ACT: ACTIVATIONS.code[flags.through.activation], GRAD_ON_B: flags.through.operand === 'b' ? 1 : 0 } : {}),
   };
   // Unused bindings are still declared by the shader; a (read-only) stands in for them.
-  const bind = { a: refs.a, b: refs.b, bias: refs.bias ?? refs.a, c: out, y: refs.y ?? refs.a };
+  // f16 operands are never read through an activation (checked above): io-f16.wgsl has no y.
+  const bind = { a: refs.a, b: refs.b, bias: refs.bias ?? refs.a, c: out, ...(flags.operands === 'f16' ? {} : { y: refs.y ?? refs.a }) };
   const uniforms = { m: s.m, n: s.n, k: s.k, a_batch: strides.aBatch, b_batch: strides.bBatch, splits, k_slice: kSlice };
   const z = s.batch * splits;
-  // vec4 access needs every stored row (a's, b's and c's) to be a multiple of 4 long.
-  const aCols = flags.transposeA ? s.m : s.k;
-  const bCols = flags.transposeB ? s.k : s.n;
-  const vec4 = aCols % 4 === 0 && bCols % 4 === 0 && s.n % 4 === 0;
-  if (variant === 'naive') {
-    const [x, y] = grid1d(s.m * s.n, naiveWg());
-    ctx.dispatch({ kernel: naive, constants, bind, uniforms, workgroups: [x, y, z] });
-  } else if (variant === 'blocked') {
-    const side = BLOCK * BLOCKED_WG;
-    ctx.dispatch({
-      kernel: vec4 ? blockedVec4 : blocked,
-      constants: { ...constants, WX: BLOCKED_WG, WY: BLOCKED_WG },
-      bind,
-      uniforms,
-      workgroups: [Math.ceil(s.n / side), Math.ceil(s.m / side), z],
-    });
-  } else {
-    const tile = TILES[variant];
-    ctx.dispatch({
-      kernel: vec4 ? tiledVec4 : tiled,
-      constants: { ...constants, ...tile },
-      bind,
-      uniforms,
-      workgroups: [Math.ceil(s.n / (4 * tile.TX)), Math.ceil(s.m / (4 * tile.TY)), z],
-    });
-  }
+  ctx.dispatch({ kernel: main.kernel, constants, bind, uniforms, workgroups: [...mainGrid(variant, s), z] });
   if (!split) return;
-  const [x, y] = grid1d(s.m * s.n, splitKSum.defaultWorkgroupSize[0]);
+  const [x, y] = grid1d(s.m * s.n, NAIVE_WG);
   ctx.dispatch({
     kernel: splitKSum,
-    constants: epilogue,
+    constants: { ...epilogue, WG: NAIVE_WG },
     bind: { partial: out, bias: refs.bias ?? refs.a, c: refs.c },
     uniforms,
     workgroups: [x, y, s.batch],

@@ -31,8 +31,7 @@ interface Attrs {
 
 /** The logical GEMM of a node, after checking its operands. */
 function gemmShape(a: Tensor, b: Tensor, bias: Tensor | undefined, { transposeA, transposeB, caller }: Attrs) {
-  requireDtype(caller, a, 'f32');
-  requireDtype(caller, b, 'f32');
+  const operands = operandType(a, b, caller);
   for (const [name, t] of [['a', a], ['b', b]] as const) {
     if (t.rank !== 2 && t.rank !== 3) fail(`${caller}: ${name} ${fmt(t.shape)} must be 2-D [rows, cols] or 3-D [batch, rows, cols]`);
   }
@@ -54,7 +53,25 @@ function gemmShape(a: Tensor, b: Tensor, bias: Tensor | undefined, { transposeA,
   }
   const batched = a.rank === 3 || b.rank === 3;
   const shape: GemmShape = { batch: a.rank === 3 ? a.shape[0]! : b.rank === 3 ? b.shape[0]! : 1, m, n, k: ka };
-  return { shape, batched, broadcastA: batched && a.rank === 2, broadcastB: batched && b.rank === 2 };
+  return { shape, operands, batched, broadcastA: batched && a.rank === 2, broadcastB: batched && b.rank === 2 };
+}
+
+/**
+ * f32, or f16 when the caller passes both operands as f16 tensors (cast(x, 'f16') on an
+ * adapter with shader-f16): the f16 GEMM reads them as f16, multiplies and sums in f32 and
+ * writes f32. f32 operands are never rounded to f16 behind the caller's back. The f16 GEMM has
+ * no gradient: train in f32.
+ */
+function operandType(a: Tensor, b: Tensor, caller: string): 'f32' | 'f16' {
+  if (a.dtype !== 'f16' && b.dtype !== 'f16') {
+    requireDtype(caller, a, 'f32');
+    requireDtype(caller, b, 'f32');
+    return 'f32';
+  }
+  if (a.dtype !== b.dtype) fail(`${caller}: ${a} and ${b} mix f16 and ${a.dtype === 'f16' ? b.dtype : a.dtype}; cast both to f16 or both to f32`);
+  if (!runtime().gpu.has('shader-f16')) fail(`${caller}: f16 operands need the adapter feature 'shader-f16', which this adapter lacks; keep them in f32`);
+  if (a.requiresGrad || b.requiresGrad) fail(`${caller}: f16 operands ${a}, ${b} have no gradient here; train in f32 (cast to f16 only for inference)`);
+  return 'f16';
 }
 
 /** d loss / d (pre-activation), from the gradient and the activation's output. */
@@ -70,7 +87,7 @@ function activationGrad(activation: Activation, g: Tensor, y: Tensor): Tensor {
 type ThroughFlags = NonNullable<GemmFlags['through']>;
 
 function lowerGemm(ctx: LowerCtx, a: Tensor, b: Tensor, bias: Tensor | undefined, attrs: Attrs, through?: { y: Tensor; flags: ThroughFlags }) {
-  const { shape: s, broadcastA, broadcastB } = gemmShape(a, b, bias, attrs);
+  const { shape: s, operands, broadcastA, broadcastB } = gemmShape(a, b, bias, attrs);
   const strides = { aBatch: broadcastA ? 0 : s.m * s.k, bBatch: broadcastB ? 0 : s.k * s.n };
   // With one b for the whole batch and an untransposed a, the batch is just more rows.
   const shape = broadcastB && !attrs.transposeA ? { ...s, batch: 1, m: s.batch * s.m } : s;
@@ -81,7 +98,7 @@ function lowerGemm(ctx: LowerCtx, a: Tensor, b: Tensor, bias: Tensor | undefined
     ...(bias ? { bias: ctx.ref(bias) } : {}),
     ...(through ? { y: ctx.ref(through.y) } : {}),
   };
-  dispatchGemm(ctx, refs, shape, strides, { ...attrs, through: through?.flags });
+  dispatchGemm(ctx, refs, shape, strides, { ...attrs, operands, through: through?.flags });
 }
 
 function outShape(a: Tensor, b: Tensor, bias: Tensor | undefined, attrs: Attrs) {
