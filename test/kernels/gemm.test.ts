@@ -264,14 +264,15 @@ describe.each(GEMM_VARIANTS)('f16 GEMM, variant %s, against float64', (variant) 
 });
 
 describe('GEMM variant choice', () => {
-  const gpuTarget: GemmTarget = { software: false };
-  const cpuTarget: GemmTarget = { software: true };
+  const gpuTarget: GemmTarget = { software: false, subgroups: false };
+  const cpuTarget: GemmTarget = { software: true, subgroups: false };
   const choose = (s: Partial<GemmShape>, target = gpuTarget) => chooseGemm({ batch: 1, m: 1, n: 1, k: 1, ...s }, target);
 
-  it('reads a CPU adapter from isFallbackAdapter or the software architecture', () => {
-    expect(gemmTarget({ isFallbackAdapter: true, architecture: '' })).toEqual(cpuTarget);
-    expect(gemmTarget({ isFallbackAdapter: false, architecture: 'software' })).toEqual(cpuTarget);
-    expect(gemmTarget({ isFallbackAdapter: false, architecture: 'hopper' })).toEqual(gpuTarget);
+  it('reads a CPU adapter from isFallbackAdapter or the software architecture, subgroups from the features', () => {
+    const none = new Set<string>();
+    expect(gemmTarget({ isFallbackAdapter: true, architecture: '' }, none)).toEqual(cpuTarget);
+    expect(gemmTarget({ isFallbackAdapter: false, architecture: 'software' }, new Set(['subgroups']))).toEqual({ software: true, subgroups: true });
+    expect(gemmTarget({ isFallbackAdapter: false, architecture: 'hopper' }, new Set(['shader-f16']))).toEqual(gpuTarget);
   });
 
   it('on a GPU: naive for tiny outputs, small tiles for few or mostly empty big tiles, big tiles otherwise', () => {
@@ -281,15 +282,19 @@ describe('GEMM variant choice', () => {
     expect(choose({ m: 128, n: 128, k: 128 }).variant).toBe('tiled');
     expect(choose({ m: 784, n: 256, k: 128 }).variant).toBe('tiled');
     expect(choose({ batch: 8, m: 64, n: 64, k: 64 }).variant).toBe('tiled');
+    expect(choose({ m: 512, n: 512, k: 512 }, { software: false, subgroups: true }).variant).toBe('tiled');
     // Matrix-vector products (a bias gradient: N = 1) keep one thread per output busy.
     expect(choose({ m: 256, n: 1, k: 128 }).variant).toBe('naive');
     expect(choose({ m: 1, n: 1024, k: 512 }).variant).toBe('naive');
   });
 
-  it('on a CPU adapter: register blocks for everything but tiny and matrix-vector outputs', () => {
+  it('on a CPU adapter: subgroup shuffles where N fills their 256-column blocks, else register blocks', () => {
+    const withSubgroups = { software: true, subgroups: true };
     expect(choose({ m: 512, n: 512, k: 512 }, cpuTarget)).toEqual({ variant: 'blocked', splits: 1 });
-    expect(choose({ m: 128, n: 10, k: 784 }, cpuTarget).variant).toBe('blocked');
-    expect(choose({ m: 256, n: 1, k: 128 }, cpuTarget).variant).toBe('naive');
+    expect(choose({ m: 512, n: 512, k: 512 }, withSubgroups)).toEqual({ variant: 'subgroup', splits: 1 });
+    expect(choose({ m: 128, n: 784, k: 256 }, withSubgroups).variant).toBe('blocked');
+    expect(choose({ m: 128, n: 10, k: 784 }, withSubgroups).variant).toBe('blocked');
+    expect(choose({ m: 256, n: 1, k: 128 }, withSubgroups).variant).toBe('naive');
   });
 
   it('splits a long K only when the output leaves the adapter idle', () => {

@@ -108,15 +108,17 @@ export interface GemmShape {
 export interface GemmTarget {
   /** A CPU implementation of WebGPU (lavapipe, SwiftShader). */
   software: boolean;
+  /** The device has the `subgroups` feature. */
+  subgroups: boolean;
 }
 
 /**
  * A CPU adapter is told by `adapter.info`: Dawn sets `isFallbackAdapter` for adapters of type
  * CPU (lavapipe, SwiftShader), and lavapipe reports `architecture` 'software'. The vendor and
- * description strings are not read.
+ * description strings are not read. `subgroups` comes from the device's features.
  */
-export function gemmTarget(adapter: Pick<AdapterSummary, 'isFallbackAdapter' | 'architecture'>): GemmTarget {
-  return { software: adapter.isFallbackAdapter || adapter.architecture === 'software' };
+export function gemmTarget(adapter: Pick<AdapterSummary, 'isFallbackAdapter' | 'architecture'>, features: ReadonlySet<string>): GemmTarget {
+  return { software: adapter.isFallbackAdapter || adapter.architecture === 'software', subgroups: features.has('subgroups') };
 }
 
 export interface GemmFlags {
@@ -175,7 +177,7 @@ function workgroups(variant: GemmVariant, s: GemmShape): number {
  * leaves the adapter idle. lavapipe runs one workgroup per CPU thread (one per core); a GPU
  * wants a few workgroups per compute unit (an H100 has 132). Measurements: see chooseGemm.
  */
-const BUSY_WORKGROUPS = { software: 8, gpu: 256 };
+const BUSY_WORKGROUPS = { software: 16, gpu: 256 };
 /** Shortest K slice worth a pass of its own (the second pass reads every partial again). */
 const MIN_SLICE = 256;
 
@@ -204,7 +206,27 @@ const MIN_SLICE = 256;
  * there; below one small tile of output, or with one row or column of it (where a tile
  * computes 15/16 padding), nothing beats one thread per output. On real GPUs the same rule
  * keeps big tiles for big outputs and spreads small ones over more workgroups.
- * MEASURED_BLOCKED
+ *
+ * CPU adapters (gemmTarget): lavapipe, 2 cores, December 2026, best of 5 device-resident runs
+ * (no readback) with the load average at 15-23 from other jobs, so only ratios of 1.5× or more
+ * mean anything; M×N×K, ms:
+ *   M×N×K (layout)      tiled   blocked   subgroup
+ *   256³                   –    34–46     4–18
+ *   512³                 406–444  205–368  124–159
+ *   1024³               3308    1724–2578 1247–1672
+ *   512³ (aᵀ, bᵀ)          508    314–431  247–299
+ *   128×784×256 (bᵀ)       75      27        46     (N = 784: 23% of subgroup columns idle)
+ *   64×288×8192 (aᵀ)      510     194       256     (a conv weight gradient: 44% idle)
+ * Without barriers or workgroup memory both beat tiled 1.3–3.5×; subgroup wins where N fills
+ * its 256-column blocks, blocked elsewhere. Split-K on lavapipe (ms by number of K slices):
+ *   64×288×8192 (aᵀ), blocked    1: 343–348   2: 326–327   4: 427–528   16: 383
+ *   64×1×32768 (aᵀ), naive       1: 18–20     8: 20        32: 5–10
+ *   32×32×16384, blocked         1: 6.6–71    2: 5.3–5.6   4: 5.5–7.2   16: 5.2
+ * It pays where the main pass launches fewer workgroups than there are CPU threads (a column
+ * sum: one workgroup), and costs little elsewhere; hence 16 busy workgroups. On GPUs the
+ * subgroup kernel and the split thresholds are not measured yet (no GPU in this session), so a
+ * GPU keeps tiled/small, and BUSY_WORKGROUPS.gpu is two workgroups per compute unit of a big
+ * card (an H100 has 132).
  */
 export function chooseGemm(s: GemmShape, target: GemmTarget): GemmChoice {
   if (forced) return forced;
@@ -214,7 +236,11 @@ export function chooseGemm(s: GemmShape, target: GemmTarget): GemmChoice {
 
 function chooseVariant(s: GemmShape, target: GemmTarget): GemmVariant {
   if (s.m * s.n < 16 * 16 || s.m === 1 || s.n === 1) return 'naive';
-  if (target.software) return 'blocked';
+  if (target.software) {
+    // The subgroup kernel's 4·SUBGROUP_WG-column blocks must be mostly full to pay.
+    const side = 4 * SUBGROUP_WG;
+    return target.subgroups && s.n / (Math.ceil(s.n / side) * side) >= 0.8 ? 'subgroup' : 'blocked';
+  }
   const big = 4 * TILES.tiled.TX;
   const tiles = Math.ceil(s.m / big) * Math.ceil(s.n / big) * s.batch;
   const filled = (s.m * s.n * s.batch) / (tiles * big * big);
@@ -267,7 +293,7 @@ function mainKernel(variant: GemmVariant, s: GemmShape, flags: GemmFlags): { ker
  */
 export function dispatchGemm(ctx: LowerCtx, refs: GemmRefs, s: GemmShape, strides: { aBatch: number; bBatch: number }, flags: GemmFlags): void {
   if (!flags.through !== !refs.y) fail('dispatchGemm: pass the activation output y exactly when flags.through is set');
-  const { variant, splits: wanted } = chooseGemm(s, gemmTarget(ctx.gpu.adapter));
+  const { variant, splits: wanted } = chooseGemm(s, gemmTarget(ctx.gpu.adapter, ctx.gpu.features));
   const unsupported = gemmVariantUnsupported(ctx.gpu, variant);
   if (unsupported) fail(`dispatchGemm: ${unsupported}; force another variant`);
   if (flags.operands === 'f16' && flags.through) fail('dispatchGemm: f16 operands cannot be read through an activation derivative');
