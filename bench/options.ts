@@ -3,7 +3,7 @@ import type { MeasureOptions } from './measure.js';
 import type { EngineName } from './workload.js';
 
 /** In the order they run: first-step before anything else compiles a pipeline in this process. */
-export const CASES = ['first-step', 'first-step-process', 'buffers', 'gemm', 'fp8', 'mlp', 'cnn', 'cifar-cnn', 'kbfgs'] as const;
+export const CASES = ['first-step', 'first-step-process', 'buffers', 'gemm', 'gemm-resident', 'fp8', 'mlp', 'cnn', 'cifar-cnn', 'kbfgs'] as const;
 export type CaseId = (typeof CASES)[number];
 
 export interface BenchOptions {
@@ -11,6 +11,8 @@ export interface BenchOptions {
   cases: CaseId[];
   /** GEMM shapes as [M, K, N]. */
   gemm: [number, number, number][];
+  /** Sides of the square device-resident GEMMs. */
+  residentSizes: number[];
   /** Batch of the MLP and the CNN steps (MNIST and CIFAR-shaped). */
   batch: number;
   /** Training steps of the buffer-leak case. */
@@ -27,6 +29,8 @@ export const USAGE = `usage: node dist/bench.mjs [--quick] [--cases ${CASES.join
   --quick     small sizes and few samples (a smoke run; writes no results file)
   --cases     run only these cases (default: all)
   --steps     training steps for the buffer-leak case (default 1000)
+  --resident-sizes N,N,...  sides of the device-resident GEMMs (default 256,512,1024; on a GPU
+              add 2048,4096)
   --no-write  do not write the results file
   --results-dir DIR  where <date>-<adapter>.json goes (default bench/results)`;
 
@@ -36,6 +40,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     quick,
     cases: [...CASES],
     gemm: quick ? [[64, 96, 80]] : [[256, 256, 256], [512, 512, 512], [1024, 1024, 1024], [128, 784, 256]],
+    // Sized for lavapipe; a GPU wants --resident-sizes 256,512,1024,2048,4096.
+    residentSizes: quick ? [64] : [256, 512, 1024],
     batch: quick ? 16 : 128,
     steps: quick ? 5 : 1000,
     timing: quick ? { warmup: 1, rounds: 1, minSamples: 3, maxTime: 0.1 } : { warmup: 2, rounds: 3, minSamples: 3, maxTime: 2 },
@@ -55,6 +61,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (arg === '--results-dir') opts.resultsDir = value();
     else if (arg === '--cases') opts.cases = value().split(',').map(caseId);
     else if (arg === '--steps') opts.steps = positiveInt(arg, value());
+    else if (arg === '--resident-sizes') opts.residentSizes = value().split(',').map((v) => positiveInt(arg, v));
     else if (arg === '--child') opts.child = engineName(value());
     else throw new Error(`bench: unknown option '${arg}'\n${USAGE}`);
   }

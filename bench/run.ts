@@ -6,7 +6,7 @@ import { buffersCase } from './cases/buffers.js';
 import type { CaseContext } from './cases/context.js';
 import { CHILD_MARKER, firstStep, firstStepCase, freshProcessCase } from './cases/first-step.js';
 import { fp8Case } from './cases/fp8.js';
-import { gemmCase } from './cases/gemm.js';
+import { gemmCase, gemmResidentCase } from './cases/gemm.js';
 import { kbfgsCase } from './cases/kbfgs.js';
 import { trainStepCase } from './cases/train-step.js';
 import { installDawnShim } from './dawn-shim.js';
@@ -67,6 +67,7 @@ export async function runBench(opts: BenchOptions, log: (s: string) => void, ent
       return freshProcessCase(ctx, entry);
     },
     gemm: () => gemmCase(ctx),
+    'gemm-resident': () => gemmResidentCase(ctx),
     fp8: () => fp8Case(ctx),
     mlp: () => trainStepCase(ctx, 'mlp', ['sgd', 'adam']),
     cnn: () => trainStepCase(ctx, 'cnn', ['sgd']),

@@ -56,12 +56,23 @@ export interface Gemm {
   dispose(): void;
 }
 
+/**
+ * `count` products C = A·B on leaves uploaded once, encoded back to back: submit() queues them
+ * (one submit, nothing read back) and returns at once; the case waits for the queue.
+ */
+export interface ResidentGemm {
+  submit(): void;
+  dispose(): void;
+}
+
 export interface Engine {
   readonly name: EngineName;
   readonly device: GPUDevice;
   /** Builds the model and optimizer (and compiles, where the engine does) for this batch. */
   trainer(spec: TrainSpec, batch: Batch): Promise<Trainer>;
   gemm(m: number, k: number, n: number, a: Float32Array, b: Float32Array): Promise<Gemm>;
+  /** null: the engine has no GEMM on `operands` of this type. */
+  gemmResident(m: number, k: number, n: number, a: Float32Array, b: Float32Array, count: number, operands: 'f32' | 'f16'): Promise<ResidentGemm | null>;
   /** The engine's own memory counters (pool buffers, live tensors), for the leak check. */
   memory(): Record<string, number>;
 }

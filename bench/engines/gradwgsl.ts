@@ -3,6 +3,7 @@
 import { compile } from '../../src/graph/compile.js';
 import { init, runtime } from '../../src/graph/runtime.js';
 import { cacheKernelReflections } from '../../src/node/reflection-store.js';
+import { cast } from '../../src/kernels/elementwise/cast.js';
 import { matmul } from '../../src/kernels/gemm/matmul.js';
 import { softmaxCrossEntropy } from '../../src/kernels/loss/cross-entropy.js';
 import { cifarCnn, mnistCnn, mnistMlp } from '../../src/nn/models.js';
@@ -10,7 +11,7 @@ import { Adam } from '../../src/optim/adam.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { tensor } from '../../src/tensor/create.js';
-import { INPUT, LEARNING_RATE, pixels, type Batch, type Engine, type Gemm, type TrainSpec, type Trainer } from '../workload.js';
+import { INPUT, LEARNING_RATE, pixels, type Batch, type Engine, type Gemm, type ResidentGemm, type TrainSpec, type Trainer } from '../workload.js';
 
 const SEED = 1;
 
@@ -61,6 +62,27 @@ export async function gradwgslEngine(): Promise<Engine> {
           a.dispose();
           b.dispose();
         },
+      };
+    },
+
+    async gemmResident(m, k, n, aData, bData, count, operands): Promise<ResidentGemm | null> {
+      if (operands === 'f16' && !rt.gpu.has('shader-f16')) return null;
+      const leaf = (data: Float32Array, shape: number[]) => (operands === 'f16' ? cast(tensor(data, shape), 'f16') : tensor(data, shape));
+      const a = leaf(aData, [m, k]);
+      const b = leaf(bData, [k, n]);
+      const step = await compile({ a: { shape: [m, k], dtype: operands }, b: { shape: [k, n], dtype: operands } }, (x) => ({ c: matmul(x.a!, x.b!) }));
+      // One run copies a and b into the step's input buffers, where they stay for submit().
+      await step.run({ a, b });
+      a.dispose();
+      b.dispose();
+      return {
+        submit() {
+          // The compiled step's dispatches, `count` times in one command buffer.
+          const encoder = rt.gpu.device.createCommandEncoder({ label: 'bench/gemm-resident' });
+          for (let i = 0; i < count; i++) step.plan.encode(encoder);
+          rt.gpu.device.queue.submit([encoder.finish()]);
+        },
+        dispose: () => step.dispose(),
       };
     },
 

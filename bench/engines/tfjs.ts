@@ -3,7 +3,7 @@
 // optimizer.minimize, and `await data()` for readback (dataSync needs OffscreenCanvas, which
 // Node lacks). The CNNs run NHWC, tfjs's layout; with one channel its input bytes equal NCHW's.
 import type * as TF from '@tensorflow/tfjs';
-import { CLASSES, INPUT, LEARNING_RATE, pixels, type Batch, type Engine, type Gemm, type TrainSpec, type Trainer } from '../workload.js';
+import { CLASSES, INPUT, LEARNING_RATE, pixels, type Batch, type Engine, type Gemm, type ResidentGemm, type TrainSpec, type Trainer } from '../workload.js';
 
 type Tf = typeof TF;
 
@@ -28,6 +28,25 @@ export async function tfjsEngine(): Promise<Engine> {
           const values = (await c.data()) as Float32Array;
           c.dispose();
           return values;
+        },
+        dispose: () => tf.dispose([a, b]),
+      };
+    },
+    // tfjs's WebGPU backend has no f16 tensors. It records dispatches into one command
+    // encoder and submits every WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE (15) of them, or on
+    // submitQueue(): up to 15 one-dispatch products go in one submit, as gradwgsl's do.
+    async gemmResident(m, k, n, aData, bData, count, operands): Promise<ResidentGemm | null> {
+      if (operands === 'f16') return null;
+      const a = tf.tensor2d(aData, [m, k]);
+      const b = tf.tensor2d(bData, [k, n]);
+      const backend = tf.backend() as unknown as { ensureCommandEncoderReady(): void; endComputePassEncoder(): void; submitQueue(): void };
+      return {
+        submit() {
+          for (let i = 0; i < count; i++) tf.matMul(a, b).dispose();
+          // What tfjs itself does before a copy: close the pass and submit what is recorded.
+          backend.ensureCommandEncoderReady();
+          backend.endComputePassEncoder();
+          backend.submitQueue();
         },
         dispose: () => tf.dispose([a, b]),
       };
