@@ -12,6 +12,7 @@ import blockedMain from '../../../shaders/gemm/blocked.wgsl';
 import splitKSumMain from '../../../shaders/gemm/split-k-sum.wgsl';
 import subgroupMain from '../../../shaders/gemm/subgroup.wgsl';
 import ioF16 from '../../../shaders/gemm/io-f16.wgsl';
+import ioF16Vec4 from '../../../shaders/gemm/io-f16-vec4.wgsl';
 import { CodeTable, POISON_WGSL } from '../../device/codes.js';
 import { fail } from '../../device/errors.js';
 import type { BufferRef } from '../../device/dispatch.js';
@@ -26,12 +27,13 @@ export type Activation = (typeof ACTIVATIONS.names)[number];
 
 const gemmSource = (...parts: string[]) => ACTIVATIONS.withSource('gemm', POISON_WGSL, nan, common, ...parts);
 
-/** How a kernel reads its operands: any shape (f32), rows a multiple of 4 (f32 as vec4), f16. */
-type Io = 'scalar' | 'vec4' | 'f16';
+/** How a kernel reads its operands: f32 or f16, any shape or (vec4) rows a multiple of 4. */
+type Io = 'scalar' | 'vec4' | 'f16' | 'f16-vec4';
 const IO: Record<Io, { source: string; suffix: string }> = {
   scalar: { source: ioScalar, suffix: '' },
   vec4: { source: ioVec4, suffix: '-vec4' },
   f16: { source: ioF16, suffix: '-f16' },
+  'f16-vec4': { source: ioF16Vec4, suffix: '-f16-vec4' },
 };
 /** The main function of each variant, and the WGSL extensions it enables. */
 const MAINS = {
@@ -48,7 +50,7 @@ function gemmKernel(main: Main, io: Io): Kernel {
   const name = `gemm/${main}${IO[io].suffix}`;
   let k = kernels.get(name);
   if (!k) {
-    const enable = [...MAINS[main].enable, ...(io === 'f16' ? ['f16'] : [])].map((e) => `enable ${e};`);
+    const enable = [...MAINS[main].enable, ...(io.startsWith('f16') ? ['f16'] : [])].map((e) => `enable ${e};`);
     k = new Kernel({ name, source: [...enable, ...gemmSource(IO[io].source, MAINS[main].source)] });
     kernels.set(name, k);
   }
@@ -271,9 +273,13 @@ function mainKernel(variant: GemmVariant, s: GemmShape, flags: GemmFlags): { ker
   const aCols = flags.transposeA ? s.m : s.k;
   const bCols = flags.transposeB ? s.k : s.n;
   const aligned = aCols % 4 === 0 && bCols % 4 === 0 && s.n % 4 === 0;
-  // naive and subgroup read single elements, which only the scalar and f16 readers have.
+  if (flags.operands === 'f16') return mainFor(variant, aligned ? 'f16-vec4' : 'f16');
+  // naive and subgroup read single elements, which io-vec4.wgsl (f32) does not offer.
   const vec4 = aligned && (variant === 'tiled' || variant === 'small' || variant === 'blocked');
-  const io: Io = flags.operands === 'f16' ? 'f16' : vec4 ? 'vec4' : 'scalar';
+  return mainFor(variant, vec4 ? 'vec4' : 'scalar');
+}
+
+function mainFor(variant: GemmVariant, io: Io): { kernel: Kernel; constants: Record<string, number> } {
   switch (variant) {
     case 'naive':
       return { kernel: gemmKernel('naive', io), constants: { WG: NAIVE_WG } };
