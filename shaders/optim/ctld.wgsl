@@ -1,7 +1,7 @@
 // Continuously tempered Langevin dynamics (CTLD, Ye et al. 2017), as reconstructed in our spec
 // (mission/papers/ctld.md §2–§5). Needs hyper.wgsl and philox.wgsl first. Two entry points:
 //
-//   temper    one thread: the tempering variable α. Reads the minibatch's mean loss, forms
+//   temper    one thread per chain: its tempering variable α. Reads the minibatch's mean loss, forms
 //             U~ = N · loss, updates the running mean Abar of U~ in α's bin (adaptive biasing
 //             force), then takes one SGHMC step of α under the force g'(α)(U~ − Abar) + φ'(α)
 //             and stores g(α) (of α before the step) for this step's parameter updates.
@@ -13,6 +13,10 @@
 // State of the tempering variable: one f32 array `temper`, a header, then (mean, visits) per
 // bin. Counts are f32 (exact to 2^24 steps). The word offsets T_ALPHA ... T_HEADER come from
 // src/kernels/optim/ctld.ts (TEMPER), concatenated before this source.
+//
+// Chains: C independent samplers in one set of buffers (the toy study runs its seeds at once).
+// Chain c has its own state block at c · words, its own loss[c] and trace row, its own α noise
+// (Philox counter quad c), and owns the c-th of C equal consecutive slices of every parameter.
 
 override WG: u32 = 256u;
 // 1: subtract the running bin mean of U~ (adaptive biasing force); 0: plain continuous tempering.
@@ -34,6 +38,9 @@ struct TemperParams {
   trace_len: u32,
   seed: u32,
   stream: u32,
+  chains: u32,
+  // Words of one chain's state block.
+  words: u32,
 }
 
 struct LangevinParams {
@@ -44,6 +51,9 @@ struct LangevinParams {
   noise_scale: f32,
   seed: u32,
   stream: u32,
+  // Elements of one chain's slice (n / chains) and words of one chain's state block.
+  per_chain: u32,
+  words: u32,
 }
 
 @group(0) @binding(0) var<storage, read_write> temper: array<f32>;
@@ -82,32 +92,37 @@ fn bin_of(alpha: f32) -> u32 {
   return u32(clamp(at, 0.0, f32(tp.bins - 1u)));
 }
 
-@compute @workgroup_size(1)
-fn temper_step() {
-  let alpha = temper[T_ALPHA];
-  let steps = temper[T_STEPS];
-  let energy = loss[0] * tp.n_data;
+@compute @workgroup_size(WG)
+fn temper_step(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let c = gid.x;
+  if (c >= tp.chains) {
+    return;
+  }
+  let o = c * tp.words;
+  let alpha = temper[o + T_ALPHA];
+  let steps = temper[o + T_STEPS];
+  let energy = loss[c] * tp.n_data;
   let gg = coupling(alpha);
   // Running mean of U~ in α's bin, the current sample included (so a first visit gives no force).
-  let at = T_HEADER + 2u * bin_of(alpha);
+  let at = o + T_HEADER + 2u * bin_of(alpha);
   let visits = temper[at + 1u] + 1.0;
   let mean = temper[at] + (energy - temper[at]) / visits;
   temper[at] = mean;
   temper[at + 1u] = visits;
   let bias = select(0.0, mean, ABF == 1u);
   let force = gg.y * (energy - bias) + wall_force(alpha);
-  let xi = rng_normal4(rng_quad(tp.seed, tp.stream, 0u, u32(steps))).x;
-  let v = (1.0 - tp.friction) * temper[T_VELOCITY] - tp.eta * force + sqrt(2.0 * tp.friction * tp.eta * tp.t0) * xi;
+  let xi = rng_normal4(rng_quad(tp.seed, tp.stream, c, u32(steps))).x;
+  let v = (1.0 - tp.friction) * temper[o + T_VELOCITY] - tp.eta * force + sqrt(2.0 * tp.friction * tp.eta * tp.t0) * xi;
   if (u32(steps) < tp.trace_len) {
-    trace[u32(steps)] = alpha;
+    trace[c * tp.trace_len + u32(steps)] = alpha;
   }
-  temper[T_G] = gg.x;
-  temper[T_COLD] = temper[T_COLD] + select(0.0, 1.0, gg.x == 1.0);
-  temper[T_HOT] = temper[T_HOT] + select(0.0, 1.0, gg.x == tp.g_min);
-  temper[T_ENERGY] = energy;
-  temper[T_STEPS] = steps + 1.0;
-  temper[T_VELOCITY] = v;
-  temper[T_ALPHA] = alpha + v;
+  temper[o + T_G] = gg.x;
+  temper[o + T_COLD] = temper[o + T_COLD] + select(0.0, 1.0, gg.x == 1.0);
+  temper[o + T_HOT] = temper[o + T_HOT] + select(0.0, 1.0, gg.x == tp.g_min);
+  temper[o + T_ENERGY] = energy;
+  temper[o + T_STEPS] = steps + 1.0;
+  temper[o + T_VELOCITY] = v;
+  temper[o + T_ALPHA] = alpha + v;
 }
 
 @compute @workgroup_size(WG)
@@ -117,11 +132,11 @@ fn langevin(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     return;
   }
   let xi = rng_normal4(rng_quad(lp.seed, lp.stream, quad, hyper.step));
-  let g = temper_in[T_G];
   let sigma = sqrt(lp.noise_scale * hyper.lr);
   for (var k = 0u; k < 4u; k++) {
     let i = quad * 4u + k;
     if (i < lp.n) {
+      let g = temper_in[(i / lp.per_chain) * lp.words + T_G];
       let w = param[i];
       let v = (1.0 - lp.friction) * velocity[i] - hyper.lr * (g * grad[i] + lp.weight_decay * w) + sigma * xi[k];
       velocity[i] = v;

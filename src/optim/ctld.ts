@@ -3,6 +3,8 @@
 // variable that has its own momentum, walls, Langevin noise and an adaptive biasing force from
 // running per-bin means of the potential. Without tempering it is SGHMC; SGLD (sgld.ts) is the
 // friction-1 case. Per step: one kernel for α, the step counter, one fused kernel per parameter.
+// With `chains` = C, one optimizer runs C independent samplers at once (each its own α, bins and
+// noise; chain c owns the c-th of C equal consecutive slices of every parameter).
 //
 // Scales (spec §5): `lr` is the learning rate on the MEAN minibatch loss, i.e. η = lr / N on the
 // summed potential U; the noise per coordinate has variance 2 a lr T0 / N.
@@ -49,6 +51,12 @@ export interface CTLDOptions {
   tempering?: TemperingOptions | false;
   seed?: number;
   /**
+   * Independent chains (default 1): every parameter's elements split into this many equal
+   * consecutive slices (a leading dimension of this size), and step(loss) takes one mean loss per
+   * chain. Lets a study run its seeds in one dispatch sequence.
+   */
+  chains?: number;
+  /**
    * First Philox stream: parameter i draws from stream + i, α from stream + (number of
    * parameters). Left out, each takes a fresh automatic stream (runtime().rngStreams); give it
    * (far above those, e.g. >= 2^31) to reproduce a run regardless of what ran before.
@@ -77,22 +85,30 @@ export class CTLD extends Optimizer {
   readonly temperature: number;
   readonly weightDecay: number;
   readonly dataSize: number;
+  readonly chains: number;
   /** Fixed at construction; null when tempering is off. */
   readonly tempering: Readonly<TemperHyper> | null;
   private readonly temperState: Tensor;
   private readonly trace: Tensor;
   private readonly seed: number;
+  /** Words of one chain's tempering state. */
+  private readonly words: number;
   /** The Philox stream of each parameter's noise (key (seed, stream), counter (quad, step)). */
   readonly streams: readonly number[];
 
   /** `what` names the optimizer in errors (SGLD passes its own). */
   constructor(params: readonly Tensor[], opts: CTLDOptions, what = 'CTLD') {
-    const { lr, dataSize, friction = 0.1, temperature = 0.01, weightDecay = 0, seed = 0 } = opts;
+    const { lr, dataSize, friction = 0.1, temperature = 0.01, weightDecay = 0, seed = 0, chains = 1 } = opts;
     if (!Number.isInteger(dataSize) || dataSize < 1) fail(`${what}: dataSize = ${dataSize} must be the number of training examples (a positive integer)`);
     if (!(friction > 0 && friction <= 1)) fail(`${what}: friction = ${friction} must be in (0, 1] (1 − momentum; 1 is SGLD)`);
     requireNonNegative(what, 'temperature', temperature);
     requireNonNegative(what, 'weightDecay', weightDecay);
+    if (!Number.isInteger(chains) || chains < 1) fail(`${what}: chains = ${chains} must be a positive integer`);
+    for (const p of params) {
+      if (p.numel % chains !== 0) fail(`${what}: parameter ${p} has ${p.numel} elements, not a multiple of chains = ${chains}; give every parameter a leading dimension of ${chains}`);
+    }
     super(what, params, lr, ['velocity']);
+    this.chains = chains;
     this.friction = friction;
     this.temperature = temperature;
     this.weightDecay = weightDecay;
@@ -101,23 +117,26 @@ export class CTLD extends Optimizer {
     const streamOf = (i: number) => rngKey({ seed, stream: opts.stream === undefined ? undefined : opts.stream + i }, what).stream;
     this.streams = this.params.map((_, i) => streamOf(i));
     this.tempering =
-      opts.tempering === false ? null : temperingHyper(what, opts.tempering ?? {}, { dataSize, temperature, seed, stream: streamOf(this.params.length) });
+      opts.tempering === false ? null : temperingHyper(what, opts.tempering ?? {}, { dataSize, temperature, seed, chains, stream: streamOf(this.params.length) });
     const rt = runtime();
-    const state = new Float32Array(temperWords(this.tempering?.bins ?? 0));
-    state[TEMPER.g] = 1;
+    this.words = temperWords(this.tempering?.bins ?? 0);
+    const state = new Float32Array(chains * this.words);
+    for (let c = 0; c < chains; c++) state[c * this.words + TEMPER.g] = 1;
     this.temperState = rt.keep(tensor(state, [state.length], 'f32', `${what}/temper`));
-    this.trace = rt.keep(zeros([Math.max(1, this.tempering?.traceLength ?? 0)], `${what}/alpha-trace`));
+    this.trace = rt.keep(zeros([chains * Math.max(1, this.tempering?.traceLength ?? 0)], `${what}/alpha-trace`));
   }
 
   /**
-   * One step. With tempering, pass the minibatch's MEAN loss (f32 [1]) that the gradients came
-   * from: α moves first and the parameters take g(α) of the state before that move.
+   * One step. With tempering, pass the minibatch's MEAN loss (f32, one value per chain) that the
+   * gradients came from: α moves first and the parameters take g(α) of the state before that move.
    */
   override step(loss?: Tensor): void {
     let temper: Tensor | null = null;
     if (this.tempering) {
       if (!loss) fail('CTLD.step(loss): tempering needs the minibatch mean loss; call optimizer.step(loss)');
-      if (loss.dtype !== 'f32' || loss.numel !== 1) fail(`CTLD.step(loss): ${loss} must be the mean loss, one f32 value`);
+      if (loss.dtype !== 'f32' || loss.numel !== this.chains) {
+        fail(`CTLD.step(loss): ${loss} must be the mean loss, ${this.chains === 1 ? 'one f32 value' : `one f32 value per chain (${this.chains})`}`);
+      }
       temper = temperUpdate(this.temperState, loss, this.trace, this.tempering);
     }
     super.step();
@@ -133,6 +152,8 @@ export class CTLD extends Optimizer {
       dataSize: this.dataSize,
       seed: this.seed,
       stream,
+      chains: this.chains,
+      words: this.words,
     });
   }
 
@@ -141,8 +162,10 @@ export class CTLD extends Optimizer {
     return { ...super.state(), temper: this.temperState, alphaTrace: this.trace };
   }
 
-  async temperingState(): Promise<TemperingState> {
-    const s = (await this.temperState.data()) as Float32Array;
+  async temperingState(chain = 0): Promise<TemperingState> {
+    this.checkChain('temperingState', chain);
+    const all = (await this.temperState.data()) as Float32Array;
+    const s = all.subarray(chain * this.words, (chain + 1) * this.words);
     const bins = this.tempering?.bins ?? 0;
     const pairs = s.subarray(TEMPER.header, TEMPER.header + 2 * bins);
     return {
@@ -157,20 +180,25 @@ export class CTLD extends Optimizer {
     };
   }
 
-  /** α at each tempering step recorded so far (up to traceLength). */
-  async alphaTrace(): Promise<Float32Array> {
-    const steps = (await this.temperingState()).steps;
+  /** A chain's α at each tempering step recorded so far (up to traceLength). */
+  async alphaTrace(chain = 0): Promise<Float32Array> {
+    const steps = (await this.temperingState(chain)).steps;
+    const length = this.tempering?.traceLength ?? 0;
     const all = (await this.trace.data()) as Float32Array;
-    return all.slice(0, Math.min(steps, this.tempering?.traceLength ?? 0));
+    return all.slice(chain * length, chain * length + Math.min(steps, length));
   }
 
   /**
-   * Puts α back at `alpha` with zero momentum (the phase switch's cap). The bin statistics
-   * and counters stay.
+   * Puts every chain's α back at `alpha` with zero momentum (the phase switch's cap). The bin
+   * statistics and counters stay.
    */
   setAlpha(alpha: number): void {
     if (!Number.isFinite(alpha)) fail(`${this.constructor.name}.setAlpha: alpha = ${alpha} must be finite`);
-    runtime().write(this.temperState.storage!.buffer, Float32Array.of(alpha, 0));
+    for (let c = 0; c < this.chains; c++) runtime().write(this.temperState.storage!.buffer, Float32Array.of(alpha, 0), c * this.words * 4);
+  }
+
+  private checkChain(what: string, chain: number): void {
+    if (!Number.isInteger(chain) || chain < 0 || chain >= this.chains) fail(`${this.constructor.name}.${what}: chain = ${chain} must be an integer in [0, ${this.chains - 1}]`);
   }
 
   override dispose(): void {
@@ -183,7 +211,7 @@ export class CTLD extends Optimizer {
 function temperingHyper(
   what: string,
   t: TemperingOptions,
-  base: { dataSize: number; temperature: number; seed: number; stream: number },
+  base: { dataSize: number; temperature: number; seed: number; chains: number; stream: number },
 ): TemperHyper {
   const { gMin = 0.1, delta1 = 0.2, delta2 = 0.8, alphaMax = 1, wall = 1000, eta = 1e-3, friction = 0.1, bins = 20, abf = true, traceLength = 0 } = t;
   if (!(gMin > 0 && gMin <= 1)) fail(`${what}: gMin = ${gMin} must be in (0, 1] (the hottest state has temperature T0 / gMin)`);

@@ -7,7 +7,7 @@ export const ctldConfigSchema = schemaFor<CtldConfig>()(
   z.strictObject({
     trainSize: integer(0),
     testSize: integer(0),
-    methods: list(z.enum(['sgdm', 'adam', 'sgld', 'ctld', 'ctld-slow-alpha'])),
+    methods: list(z.enum(['sgdm', 'adam', 'sgld', 'ctld', 'ctld-slow-alpha']), 0),
     seeds: list(seed),
     train: z.strictObject({
       hidden: list(integer(1), 0).readonly(),
@@ -31,5 +31,22 @@ export const ctldConfigSchema = schemaFor<CtldConfig>()(
       alphaWall: nonNegative,
       bins: integer(1),
     }),
+    toy: z
+      .strictObject({
+        chains: integer(1),
+        steps: integer(1),
+        seed,
+        dataSize: integer(1),
+        lr: positive,
+        friction: z.number().gt(0).max(1),
+        temperature: nonNegative,
+        gMin: z.number().gt(0).max(1),
+        alphaEta: nonNegative,
+        alphaFriction: z.number().gt(0).max(1),
+        bins: integer(1),
+        crossAt: z.number(),
+        readEvery: integer(1),
+      })
+      .nullable(),
   }),
 );

@@ -1,12 +1,14 @@
-// `gradwgsl reproduce ctld`: SGD-momentum vs Adam vs SGLD vs CTLD from the same initialisation
-// on MNIST (Ye et al. 2017, reconstructed: mission/papers/ctld.md §10 B). Browser-safe: the data
+// `gradwgsl reproduce ctld`: the barrier-crossing toy study (SGHMC vs CTLD with and without the
+// biasing force, mission/papers/ctld.md §10 A), then SGD-momentum vs Adam vs SGLD vs CTLD from the
+// same initialisation on MNIST (Ye et al. 2017, reconstructed: §10 B). Browser-safe: the data
 // arrive through the loader passed in (index.ts gives the Node one).
 import { subset, type Dataset, type TrainTest } from '../../data/batches.js';
 import type { ClaimRow, Experiment, ExperimentReport, ProgressFn } from '../experiment.js';
 import { lineChart, textTable } from '../plot.js';
 import { DEFAULT_CONFIG, QUICK_CONFIG, type CtldConfig, type CtldResult } from './config.js';
+import { runToy, TOY_LABELS, TOY_VARIANTS, type ToyResult } from './toy.js';
 import { METHOD_LABELS, trainMethod, type MethodRun } from './train.js';
-import { accuracyVerdict, slowAlphaVerdict, switchVerdict, temperatureVerdict } from './verdicts.js';
+import { accuracyVerdict, crossingVerdict, slowAlphaVerdict, switchVerdict, temperatureVerdict, toyColdVerdict } from './verdicts.js';
 
 export function ctldExperiment(load: () => Promise<TrainTest>): Experiment<CtldConfig, CtldResult> {
   return {
@@ -25,11 +27,17 @@ function firstOf(ds: Dataset, count: number, what: string): Dataset {
 }
 
 async function runCtld(load: () => Promise<TrainTest>, config: CtldConfig, progress?: ProgressFn): Promise<CtldResult> {
+  // Progress counts toy thousands of steps and MNIST epochs.
+  const toyUnits = config.toy ? Math.floor(config.toy.steps / 1000) : 0;
+  const total = toyUnits + config.methods.length * config.seeds.length * config.train.epochs;
+  let done = 0;
+  const toy = config.toy
+    ? await runToy(config.toy, (step, steps) => progress?.({ label: `toy study, step ${step}/${steps}`, done: ++done, total }))
+    : null;
+  const runs: MethodRun[] = [];
+  if (!config.methods.length) return { config, runs, toy };
   const full = await load();
   const data = { train: firstOf(full.train, config.trainSize, 'ctld train'), test: firstOf(full.test, config.testSize, 'ctld test') };
-  const total = config.methods.length * config.seeds.length * config.train.epochs;
-  let done = 0;
-  const runs: MethodRun[] = [];
   for (const seed of config.seeds) {
     for (const method of config.methods) {
       runs.push(
@@ -39,7 +47,7 @@ async function runCtld(load: () => Promise<TrainTest>, config: CtldConfig, progr
       );
     }
   }
-  return { config, runs };
+  return { config, runs, toy };
 }
 
 // ---- report --------------------------------------------------------------------------------
@@ -49,6 +57,16 @@ const pct = (v: number) => (100 * v).toFixed(2);
 
 function claims(result: CtldResult): ClaimRow[] {
   return [
+    {
+      claim: 'Continuous tempering gets a sampler out of a shallow well that SGHMC stays in (two-well toy)',
+      paper: 'abstract: overcomes early trapping in poor local minima; our toy study (spec §10 A)',
+      ...crossingVerdict(result),
+    },
+    {
+      claim: 'The biasing force keeps α visiting the physical temperature; without it α sticks at the hot end',
+      paper: 'temperature dynamics with stochastic approximation (abstract); spec §3–§4, §10 A',
+      ...toyColdVerdict(result),
+    },
     {
       claim: 'CTLD then SGD fine-tuning ends at equal or better test accuracy than SGD/Adam from the same initialisation',
       paper: 'abstract: “remarkable improvements” on various networks (reviews: stacked denoising autoencoders on MNIST, char-level RNN on Hutter Prize); no numbers recovered',
@@ -69,6 +87,39 @@ function claims(result: CtldResult): ClaimRow[] {
       paper: 'two phases, sampling then fine-tuning (abstract); switch rule as recalled in our spec',
       ...switchVerdict(result),
     },
+  ];
+}
+
+/** The toy study's setup and per-seed table (crossing step, second-half cold / hot fractions). */
+function toyText(toy: ToyResult | null): string[] {
+  if (!toy) return [];
+  const c = toy.config;
+  const setup =
+    `Toy study (spec §10 A): U/N = (t1² − 1)² + 0.3 t1 + ½‖w‖², 100 dimensions, N ${c.dataSize}, start t1 = 1; lr ${c.lr} (η ${c.lr / c.dataSize}), a ${c.friction}, T0 ${c.temperature}; ` +
+    `CTLD g_min ${c.gMin}, η_α ${c.alphaEta}, a_α ${c.alphaFriction}, ${c.bins} bins; ${c.chains} seeds × ${c.steps} steps (crossing: t1 < ${c.crossAt}, checked every ${c.readEvery} steps); ${toy.seconds.toFixed(0)} s.`;
+  const seeds = Array.from({ length: c.chains }, (_, i) => i);
+  const table = textTable(
+    ['sampler', ...seeds.map((i) => `seed ${i + 1}`), 'crossed'],
+    TOY_VARIANTS.map((v) => {
+      const chains = toy.chains.filter((ch) => ch.variant === v);
+      const cell = (ch: (typeof chains)[number]) =>
+        `${ch.crossingStep ?? 'no'}${ch.coldFraction === null ? '' : ` (${(100 * ch.coldFraction).toFixed(0)}% cold, ${(100 * ch.hotFraction!).toFixed(0)}% hot)`}`;
+      return [TOY_LABELS[v], ...chains.map(cell), `${chains.filter((ch) => ch.crossingStep !== null).length} of ${chains.length}`];
+    }),
+  );
+  // The spec sets no bar on the histogram's flatness (its running-mean ABF is not flat in 20k steps): reported only.
+  const histograms = TOY_VARIANTS.filter((v) => v !== 'sghmc').map((v) => {
+    const counts = toy.chains.filter((ch) => ch.variant === v).reduce((acc, ch) => acc.map((x, i) => x + ch.alphaHistogram[i]!), new Array<number>(20).fill(0));
+    const all = counts.reduce((a, x) => a + x, 0);
+    return `  ${TOY_LABELS[v]}: ${counts.map((x) => ((100 * x) / all).toFixed(1)).join(' ')}`;
+  });
+  return [
+    setup,
+    'Per seed: first step with t1 below the bar (or no), and the second half of α in the cold / hot region:',
+    table,
+    'α histogram, all seeds and steps, % per bin of width 0.1 from −1 to 1 (end bins include the overshoots):',
+    ...histograms,
+    '',
   ];
 }
 
@@ -102,7 +153,7 @@ function reportCtld(result: CtldResult): ExperimentReport {
     `SGD-m lr ${t.lr} (/10 after ${t.lrDecayEpochs.join(', ')}), Adam lr ${t.adamLr}; phase 1 ${t.phase1Epochs} epochs ` +
     `(CTLD lr ${t.ctldLr}, a ${t.friction}, T0 ${t.temperature}, g_min ${t.gMin}, η_α ${t.alphaEta}, a_α ${t.alphaFriction}, ${t.bins} bins; SGLD lr ${t.sgldLr}), ` +
     `switch cap ${t.switchCapSteps} steps; seeds ${cfg.seeds.join(', ')}.`;
-  const text = [setup, '', claimTable, '', 'Final clean test accuracy (%) per seed:', detail].join('\n');
+  const text = [setup, '', claimTable, '', ...toyText(result.toy), 'Final clean test accuracy (%) per seed:', detail].join('\n');
   const firstSeed = cfg.seeds[0];
   const curves = cfg.methods.flatMap((m) => {
     const run = result.runs.find((r) => r.method === m && r.seed === firstSeed);
@@ -111,9 +162,10 @@ function reportCtld(result: CtldResult): ExperimentReport {
   const traces = result.runs
     .filter((r) => r.seed === firstSeed && r.phase1 && r.phase1.alphaTrace.length)
     .map((r) => ({ name: METHOD_LABELS[r.method], points: thin(r.phase1!.alphaTrace, 1500) }));
-  const plots: Record<string, string> = {
-    'test-accuracy.svg': lineChart(curves, { title: `Clean test accuracy (seed ${firstSeed})`, xLabel: 'epoch', yLabel: 'test accuracy (%)' }),
-  };
+  const plots: Record<string, string> = {};
+  if (curves.length) {
+    plots['test-accuracy.svg'] = lineChart(curves, { title: `Clean test accuracy (seed ${firstSeed})`, xLabel: 'epoch', yLabel: 'test accuracy (%)' });
+  }
   if (traces.length) {
     plots['alpha-trace.svg'] = lineChart(traces, { title: `Tempering variable α in phase 1 (seed ${firstSeed}; cold: |α| <= 0.2)`, xLabel: 'step', yLabel: 'α' });
   }

@@ -41,9 +41,14 @@ export interface TemperHyper {
   abf: boolean;
   seed: number;
   stream: number;
+  /** Independent samplers sharing the buffers (one state block, loss value and trace row each). */
+  chains: number;
 }
 
-/** One step of α from the minibatch's mean loss `loss` [1]; writes α_t to trace[t] while t < traceLength. */
+/**
+ * One step of every chain's α from its minibatch mean loss `loss` [chains]; chain c writes α_t to
+ * trace[c · traceLength + t] while t < traceLength.
+ */
 export function temperUpdate(state: Tensor, loss: Tensor, trace: Tensor, h: TemperHyper): Tensor {
   return inPlaceUpdate(
     temperKernel,
@@ -59,11 +64,14 @@ export function temperUpdate(state: Tensor, loss: Tensor, trace: Tensor, h: Temp
       friction: h.friction,
       t0: h.temperature,
       bins: h.bins,
-      trace_len: Math.min(h.traceLength, trace.numel),
+      trace_len: Math.min(h.traceLength, Math.floor(trace.numel / h.chains)),
       seed: h.seed,
       stream: h.stream,
+      chains: h.chains,
+      words: temperWords(h.bins),
     },
     { ABF: h.abf ? 1 : 0 },
+    h.chains,
   );
 }
 
@@ -75,9 +83,12 @@ export interface LangevinHyper {
   dataSize: number;
   seed: number;
   stream: number;
+  /** Chains sharing the parameter (each owns an equal consecutive slice) and words of one chain's tempering state. */
+  chains: number;
+  words: number;
 }
 
-/** One Langevin step of `param` and its `velocity`, with g(α) read from the tempering `state`. */
+/** One Langevin step of `param` and its `velocity`, with g(α) of each element's chain read from the tempering `state`. */
 export function langevinUpdate(param: Tensor, grad: Tensor, velocity: Tensor, hyper: Tensor, state: Tensor, h: LangevinHyper): Tensor {
   checkPerElement(langevinKernel.name, param, { grad, velocity });
   return inPlaceUpdate(
@@ -90,6 +101,8 @@ export function langevinUpdate(param: Tensor, grad: Tensor, velocity: Tensor, hy
       noise_scale: (2 * h.friction * h.temperature) / h.dataSize,
       seed: h.seed,
       stream: h.stream,
+      per_chain: param.numel / h.chains,
+      words: h.words,
     },
     {},
     // One thread per four elements (one Philox call each).

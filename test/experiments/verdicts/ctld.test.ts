@@ -2,8 +2,9 @@
 // numbers it needs are absent (spec §10 B bars).
 import { describe, expect, it } from 'vitest';
 import { QUICK_CONFIG, type CtldResult } from '../../../src/experiments/ctld/config.js';
+import { TOY_SPEC, type ToyChain, type ToyVariant } from '../../../src/experiments/ctld/toy.js';
 import type { Method, MethodRun, Phase1Report } from '../../../src/experiments/ctld/train.js';
-import { accuracyVerdict, slowAlphaVerdict, switchVerdict, temperatureVerdict } from '../../../src/experiments/ctld/verdicts.js';
+import { accuracyVerdict, crossingVerdict, slowAlphaVerdict, switchVerdict, temperatureVerdict, toyColdVerdict } from '../../../src/experiments/ctld/verdicts.js';
 
 function phase1(notColdFraction: number, switchAlpha = 0.1, capTriggered = false, extraSteps = 3): Phase1Report {
   return { steps: 800, extraSteps, notColdFraction, hotFraction: 0.1, switchAlpha, capTriggered, alphaTrace: [], binMeans: [] };
@@ -14,7 +15,7 @@ function run(method: Method, seed: number, finalTest: number, p1: Phase1Report |
 }
 
 // The quick profile's config: its looser margins of old (1.0 points, 15%) must not apply.
-const result = (runs: MethodRun[]): CtldResult => ({ config: QUICK_CONFIG, runs });
+const result = (runs: MethodRun[]): CtldResult => ({ config: QUICK_CONFIG, runs, toy: null });
 
 /** Accuracies in points for SGD-m, Adam and CTLD over two seeds (same on both). */
 const accuracies = (sgdm: number, adam: number, ctld: number) =>
@@ -53,5 +54,42 @@ describe('CTLD verdicts', () => {
     expect(switchVerdict(sw(phase1(0.5, 0.15), phase1(0.5, 0.5, false))).verdict).toBe('not supported'); // warm, no cap
     expect(switchVerdict(sw(phase1(0.5, 0.1, false, cap + 1))).verdict).toBe('not supported'); // past the cap
     expect(switchVerdict(result([run('sgdm', 1, 0.9)])).verdict).toBe('not measured');
+  });
+});
+
+/** A toy study whose variant v has crossed[v] of `seeds` chains over the barrier and second-half cold fraction cold[v]. */
+function toy(crossed: Record<ToyVariant, number>, cold: Record<ToyVariant, number | null>, seeds = 6): CtldResult {
+  const chains: ToyChain[] = (['sghmc', 'ctld', 'ctld-no-abf'] as const).flatMap((variant) =>
+    Array.from({ length: seeds }, (_, chain) => ({
+      variant,
+      chain,
+      crossingStep: chain < crossed[variant] ? 1000 * (chain + 1) : null,
+      t1Final: chain < crossed[variant] ? -1 : 1,
+      coldFraction: cold[variant],
+      hotFraction: cold[variant] === null ? null : 0.1,
+      alphaHistogram: new Array<number>(20).fill(0),
+    })),
+  );
+  return { config: QUICK_CONFIG, runs: [], toy: { config: { ...TOY_SPEC, chains: seeds }, chains, seconds: 1 } };
+}
+
+describe('CTLD toy-study verdicts (spec §10 A)', () => {
+  const cold = { sghmc: null, ctld: 0.45, 'ctld-no-abf': 0 };
+  it('crossing: SGHMC in <= 1 of 6 seeds, CTLD with the force in >= 3 of 6', () => {
+    expect(crossingVerdict(toy({ sghmc: 0, ctld: 4, 'ctld-no-abf': 6 }, cold)).verdict).toBe('supported');
+    expect(crossingVerdict(toy({ sghmc: 1, ctld: 3, 'ctld-no-abf': 0 }, cold)).verdict).toBe('supported');
+    expect(crossingVerdict(toy({ sghmc: 2, ctld: 6, 'ctld-no-abf': 6 }, cold)).verdict).toBe('not supported'); // SGHMC crosses too
+    expect(crossingVerdict(toy({ sghmc: 0, ctld: 2, 'ctld-no-abf': 6 }, cold)).verdict).toBe('not supported'); // CTLD stays
+    expect(crossingVerdict(toy({ sghmc: 0, ctld: 3, 'ctld-no-abf': 3 }, cold, 5)).verdict).toBe('not measured'); // fewer than 6 seeds
+    expect(crossingVerdict(result([])).verdict).toBe('not measured');
+  });
+
+  it('cold fraction: in [0.2, 0.8] with the force, <= 0.05 without', () => {
+    const crossed = { sghmc: 0, ctld: 4, 'ctld-no-abf': 6 };
+    expect(toyColdVerdict(toy(crossed, cold)).verdict).toBe('supported');
+    expect(toyColdVerdict(toy(crossed, { ...cold, ctld: 0.15 })).verdict).toBe('not supported');
+    expect(toyColdVerdict(toy(crossed, { ...cold, ctld: 0.85 })).verdict).toBe('not supported');
+    expect(toyColdVerdict(toy(crossed, { ...cold, 'ctld-no-abf': 0.06 })).verdict).toBe('not supported');
+    expect(toyColdVerdict(result([])).verdict).toBe('not measured');
   });
 });
