@@ -153,7 +153,8 @@ function reportCtld(result: CtldResult): ExperimentReport {
     `SGD-m lr ${t.lr} (/10 after ${t.lrDecayEpochs.join(', ')}), Adam lr ${t.adamLr}; phase 1 ${t.phase1Epochs} epochs ` +
     `(CTLD lr ${t.ctldLr}, a ${t.friction}, T0 ${t.temperature}, g_min ${t.gMin}, η_α ${t.alphaEta}, a_α ${t.alphaFriction}, ${t.bins} bins; SGLD lr ${t.sgldLr}), ` +
     `switch cap ${t.switchCapSteps} steps; seeds ${cfg.seeds.join(', ')}.`;
-  const text = [setup, '', claimTable, '', ...toyText(result.toy), 'Final clean test accuracy (%) per seed:', detail].join('\n');
+  const mnist = cfg.methods.length ? [setup, 'Final clean test accuracy (%) per seed:', detail] : [];
+  const text = [claimTable, '', ...toyText(result.toy), ...mnist].join('\n');
   const firstSeed = cfg.seeds[0];
   const curves = cfg.methods.flatMap((m) => {
     const run = result.runs.find((r) => r.method === m && r.seed === firstSeed);

@@ -12,7 +12,9 @@ export const gceConfigSchema = schemaFor<GceConfig>()(
     losses: list(z.enum(['cce', 'mae', 'lq', 'trunc'])),
     seeds: list(seed),
     train: z.strictObject({
+      model: z.enum(['mlp', 'cnn']),
       hidden: list(integer(1), 0).readonly(),
+      channels: list(integer(1)).readonly(),
       epochs: integer(1),
       batchSize: integer(1),
       lr: positive,

@@ -25,7 +25,10 @@ export interface GceResult {
 }
 
 const SPEC_TRAIN: TrainConfig = {
+  model: 'mlp',
   hidden: [256, 256],
+  // The conv net's stage widths (used with model 'cnn'): 28 → 14 → 7, then global average pooling.
+  channels: [16, 32, 64],
   epochs: 60,
   batchSize: 128,
   lr: 0.1,

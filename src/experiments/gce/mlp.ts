@@ -1,5 +1,5 @@
 // The small MLP both noisy-label (GCE) and tempering (CTLD) reproductions train, and the
-// parameter snapshot the GCE pruning step evaluates.
+// snapshot (parameters and buffers) the GCE pruning step evaluates.
 import { runtime } from '../../graph/runtime.js';
 import { Linear } from '../../nn/layers/linear.js';
 import { Flatten, Sequential } from '../../nn/layers/sequential.js';
@@ -22,10 +22,10 @@ export function experimentMlp(inputs: number, hidden: readonly number[], classes
   return new Sequential(new Flatten(), ...layers);
 }
 
-/** Copies every parameter of `from` into the same-shaped parameters of `to` (via the CPU). */
-export async function copyParameters(from: Module, to: Module): Promise<void> {
-  const src = from.parameters();
-  const dst = to.parameters();
+/** Copies every parameter and buffer (batch norm's running statistics) of `from` into the same-shaped ones of `to` (via the CPU). */
+export async function copyState(from: Module, to: Module): Promise<void> {
+  const src = Object.values(from.stateDict());
+  const dst = Object.values(to.stateDict());
   const values = await Promise.all(src.map((t) => t.data()));
   const rt = runtime();
   dst.forEach((t, i) => rt.writeTensor(t, values[i]!));
