@@ -1,5 +1,5 @@
 // The GCE reproduction's conv net (convnet.ts): it trains through the same protocol as the MLP,
-// and the pruning snapshot carries batch norm's running statistics.
+// and the pruning snapshot (copyState) carries batch norm's running statistics.
 import { beforeAll, expect, it } from 'vitest';
 import { experimentConvNet } from '../../src/experiments/gce/convnet.js';
 import { copyState } from '../../src/experiments/gce/mlp.js';
@@ -10,26 +10,22 @@ import { gpu, randomArray } from '../setup.js';
 
 beforeAll(gpu);
 
-it('the conv net learns clean digits and truncated L_q prunes from its snapshot', async () => {
+it('the conv net learns clean digits through the GCE protocol', async () => {
   const cfg = {
     ...experiment.quickConfig,
-    sizes: { train: 600, val: 200, test: 500 },
+    sizes: { train: 500, val: 100, test: 300 },
     noises: [{ kind: 'none' as const, rate: 0 }],
-    losses: ['cce' as const, 'trunc' as const],
-    train: { ...experiment.quickConfig.train, model: 'cnn' as const, channels: [8, 16], epochs: 4, lrDecayEpochs: [], pruneStart: 3, pruneEvery: 1 },
+    losses: ['cce' as const],
+    train: { ...experiment.quickConfig.train, model: 'cnn' as const, channels: [8, 16], epochs: 3, lrDecayEpochs: [] },
   };
   const result = await experiment.run(cfg);
-  for (const run of result.runs) {
-    // Chance is 10%; four epochs on 600 clean digits reach well past it.
-    expect(run.finalTest, run.loss).toBeGreaterThan(0.6);
-    expect(run.epochs.every((e) => Number.isFinite(e.trainLoss))).toBe(true);
-  }
-  const trunc = result.runs.find((r) => r.loss === 'trunc')!;
-  expect(trunc.prunes.map((p) => p.epoch)).toEqual([3, 4]);
-  // Clean labels: the snapshot keeps most examples (p > k on what it has learnt).
-  expect(trunc.prunes[1]!.prunedFraction).toBeLessThan(0.5);
+  const run = result.runs[0]!;
+  // Chance is 10%; three epochs (30 steps) on 500 clean digits measured 83% (a version with
+  // global average pooling stayed near chance).
+  expect(run.finalTest).toBeGreaterThan(0.6);
+  expect(run.epochs.every((e) => Number.isFinite(e.trainLoss))).toBe(true);
   expect(experiment.report(result).text).toContain('conv net 8-16');
-});
+}, 600_000);
 
 it('copyState copies the running statistics, so the snapshot evaluates like the model', async () => {
   const [model, snapshot] = [experimentConvNet([1, 8, 8], [4, 8], 10, 1), experimentConvNet([1, 8, 8], [4, 8], 10, 2)];

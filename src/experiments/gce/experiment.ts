@@ -113,7 +113,7 @@ function reportGce(result: GceResult): ExperimentReport {
   const t = cfg.train;
   const setup =
     `${cfg.dataset}: ${cfg.sizes.train} train / ${cfg.sizes.val} noisy validation / ${cfg.sizes.test || 'all'} clean test; ` +
-    `${t.model === 'cnn' ? `conv net ${t.channels.join('-')} (3×3 conv-BN-ReLU stages, max pool between, global average pool)` : `MLP ${t.hidden.join('-')}`}, SGD momentum ${t.momentum}, wd ${t.weightDecay}, batch ${t.batchSize}, lr ${t.lr} ` +
+    `${t.model === 'cnn' ? `conv net ${t.channels.join('-')} (3×3 conv-BN-ReLU-max-pool stages, then linear)` : `MLP ${t.hidden.join('-')}`}, SGD momentum ${t.momentum}, wd ${t.weightDecay}, batch ${t.batchSize}, lr ${t.lr} ` +
     `(/10 after epochs ${t.lrDecayEpochs.join(', ')}), ${t.epochs} epochs, q = ${t.q}, k = ${t.k}, ` +
     `pruning from epoch ${t.pruneStart} every ${t.pruneEvery}; seeds ${cfg.seeds.join(', ')} (means shown).`;
   const text = [
