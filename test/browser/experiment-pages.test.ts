@@ -86,8 +86,11 @@ const TINY: Record<string, Tiny> = {
     config: {
       trainSize: 200, testSize: 200, methods: ['sgdm', 'ctld'], seeds: [1],
       train: { hidden: [16], epochs: 3, phase1Epochs: 2, lrDecayEpochs: [2], switchCapSteps: 5 },
+      toy: { steps: 200 },
     },
     check(r) {
+      // The toy study: 6 chains of each of the three samplers.
+      expect(r.toy.chains.length).toBe(18);
       expect(r.runs.map((run: any) => run.method)).toEqual(['sgdm', 'ctld']);
       for (const run of r.runs) expect(run.finalTest).toBeGreaterThan(0.15); // chance is 0.1
       expect(r.runs[1].phase1.alphaTrace.length).toBeGreaterThan(0);
