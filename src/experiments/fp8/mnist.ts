@@ -41,6 +41,8 @@ export interface MnistRunResult extends MnistRun {
   lostUpdateFraction: number | null;
   /** Over the whole run: FP8 output-gradient values that underflowed / nonzero ones. */
   underflowFraction: number | null;
+  /** Multiply-adds of one example's forward pass: all GEMMs, and those with FP8 operands. */
+  macs: { total: number; fp8: number };
   seconds: number;
 }
 
@@ -54,6 +56,19 @@ function layerPrecisions(variant: MnistVariant, layers: number): LayerPrecision[
   if (variant === 'all-fp8') return Array<LayerPrecision>(layers).fill('fp8');
   // First and last layers FP16, the rest FP8.
   return Array.from({ length: layers }, (_, i) => (i === 0 || i === layers - 1 ? 'fp16' : 'fp8'));
+}
+
+/** Forward multiply-adds per example of the variant's network (each backward GEMM repeats its layer's count). */
+export function networkMacs(variant: MnistVariant, widths: readonly number[]): { total: number; fp8: number } {
+  const precisions = layerPrecisions(variant, widths.length - 1);
+  let total = 0;
+  let fp8 = 0;
+  precisions.forEach((precision, i) => {
+    const macs = widths[i]! * widths[i + 1]!;
+    total += macs;
+    if (precision === 'fp8') fp8 += macs;
+  });
+  return { total, fp8 };
 }
 
 function accumulationOf(variant: MnistVariant): Accumulation {
@@ -119,11 +134,13 @@ export async function precisionCounters(setup: MnistSetup): Promise<Pick<MnistRu
 export async function trainMnist(run: MnistRun, data: TrainTest, onEpoch?: (r: EpochRecord) => void): Promise<MnistRunResult> {
   const started = performance.now();
   if (data.train.n < run.batchSize) fail(`fp8 mnist: batch ${run.batchSize} is larger than the ${data.train.n} training examples`);
-  const setup = await buildMnist(run, data.train.x.length / data.train.n, data.train.classes);
+  const inputs = data.train.x.length / data.train.n;
+  const setup = await buildMnist(run, inputs, data.train.classes);
+  const macs = networkMacs(run.variant, [inputs, ...run.hidden, data.train.classes]);
   const trainer = new ClassifierTrainer(setup.model, setup.optimizer);
   try {
     const fit = await trainer.fit(data.train, data.test, { epochs: run.epochs, batchSize: run.batchSize, seed: run.seed, onEpoch });
-    return { ...run, epochRecords: fit.epochs, ...(await precisionCounters(setup)), seconds: (performance.now() - started) / 1000 };
+    return { ...run, epochRecords: fit.epochs, ...(await precisionCounters(setup)), macs, seconds: (performance.now() - started) / 1000 };
   } finally {
     trainer.dispose();
     setup.optimizer.dispose();

@@ -99,6 +99,18 @@ function mnistTable(runs: readonly MnistRunResult[], highLr: number, lowLr: numb
   return textTable(['configuration', 'run', 'test accuracy % by epoch', 'spec reference', 'updates lost to RNE', 'FP8 grad underflow'], rows);
 }
 
+/** Share of the paper configuration's multiply-adds that run in FP8 GEMMs, from the runs' counts. */
+export function fp8MacShare(runs: readonly MnistRunResult[]): { share: number; fp8: number; total: number; hidden: readonly number[] } | null {
+  const paper = runs.find((r) => r.variant === 'paper');
+  return paper ? { ...paper.macs, share: paper.macs.fp8 / paper.macs.total, hidden: paper.hidden } : null;
+}
+
+function macShareLine(runs: readonly MnistRunResult[]): string {
+  const m = fp8MacShare(runs);
+  if (!m) return 'FP8 share of the multiply-adds: no paper-config run';
+  return `Paper config, hidden ${m.hidden.join('-')}: FP8 GEMMs carry ${pct(m.share, 1)} of the multiply-adds (${m.fp8.toLocaleString('en-US')} of ${m.total.toLocaleString('en-US')} per example and pass; first and last layers FP16)`;
+}
+
 function plots(result: Fp8Result, highLr: number, lowLr: number): Record<string, string> {
   const sizes = [...new Set(result.accumulation.map((c) => c.n))].sort((a, b) => a - b);
   const out: Record<string, string> = {};
@@ -157,6 +169,7 @@ export function report(result: Fp8Result): ExperimentReport {
     textTable(['update rounding', 'mean W', 'range', 'still 1.0', 'exact', 'updates RNE loses'], swampRows),
     '',
     'C. MNIST MLP, test accuracy evaluated in f32 from the final master weights',
+    macShareLine(result.mnist),
     mnistTable(result.mnist, highLr, lowLr),
   ].join('\n');
   return { text, claims: claimRows, plots: plots(result, highLr, lowLr) };

@@ -5,6 +5,7 @@ import { meanOrNull, verdictOf, type Judged } from '../verdict.js';
 import type { AccumulationCell, AccumulationMode } from './accumulation.js';
 import type { Fp8Result } from './config.js';
 import type { MnistRunResult, MnistVariant } from './mnist.js';
+import { pairedT, type PairedT } from './paired-t.js';
 
 export const SPEC_BARS = {
   /** A: sequential RNE relative error at most −40% at N = 4096 and −90% at N = 65536. */
@@ -101,13 +102,37 @@ export function highLrVerdict(result: Fp8Result, highLr: number): Judged {
   };
 }
 
-/** C(ii): at the low lr SR updates track FP32 and round-to-nearest updates fall behind. */
+/**
+ * C(ii)'s statistics: Student's paired t-test of the final test accuracy (points) of SR minus
+ * round-to-nearest updates at the low lr, paired by seed (same initial weights, same batches).
+ * Null with fewer than two seeds that ran both.
+ */
+export function srVsRneTest(result: Fp8Result, lowLr: number): PairedT | null {
+  const finalBySeed = (variant: MnistVariant) =>
+    new Map(result.mnist.filter((r) => r.variant === variant && r.lr === lowLr && r.epochRecords.length).map((r) => [r.seed, 100 * r.epochRecords.at(-1)!.testAccuracy]));
+  const sr = finalBySeed('paper');
+  const rne = finalBySeed('rne-update');
+  const seeds = [...sr.keys()].filter((s) => rne.has(s));
+  return seeds.length < 2 ? null : pairedT(seeds.map((s) => sr.get(s)!), seeds.map((s) => rne.get(s)!));
+}
+
+/** The paired test in words: "paired t over 5 seeds: SR − RNE +0.64 ± 0.50 (sd), t = 2.9, p = 0.045 (two-sided)". */
+export function pairedTText(t: PairedT): string {
+  const p = t.p < 1e-4 ? t.p.toExponential(1) : t.p.toFixed(4);
+  return `paired t over ${t.n} seeds: SR − RNE ${t.meanDifference >= 0 ? '+' : ''}${t.meanDifference.toFixed(2)} points (sd ${t.sd.toFixed(2)}), t(${t.df}) = ${t.t.toFixed(2)}, p = ${p} two-sided`;
+}
+
+/**
+ * C(ii): at the low lr SR updates track FP32 and round-to-nearest updates fall behind. The
+ * verdict is the spec's bar on the seed means; the paired test is reported beside it.
+ */
 export function lowLrVerdict(result: Fp8Result, lowLr: number): Judged {
   const [fp32, paper, rne] = (['fp32', 'paper', 'rne-update'] as const).map((v) => finalAccuracy(result.mnist, v, lowLr));
   if (fp32 === null || paper === null || rne === null) return { verdict: 'not measured', ours: 'not run' };
+  const test = srVsRneTest(result, lowLr);
   return {
     verdict: verdictOf(Math.abs(paper - fp32) <= SPEC_BARS.lowLrGap && paper - rne >= SPEC_BARS.rneBehind),
-    ours: `FP32 ${points(fp32)}, SR ${points(paper)}, RNE ${points(rne)}`,
+    ours: `FP32 ${points(fp32)}, SR ${points(paper)}, RNE ${points(rne)}; ${test ? pairedTText(test) : 'one seed: no paired test'}`,
   };
 }
 

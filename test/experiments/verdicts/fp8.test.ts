@@ -6,8 +6,10 @@ import type { Fp8Result } from '../../../src/experiments/fp8/config.js';
 import type { MnistRunResult, MnistVariant } from '../../../src/experiments/fp8/mnist.js';
 import type { SwampingResult } from '../../../src/experiments/fp8/swamping.js';
 import {
-  accumulationVerdict, bitIdenticalVerdict, highLrVerdict, lostUpdatesVerdict, lowLrVerdict, swampingVerdict,
+  accumulationVerdict, bitIdenticalVerdict, highLrVerdict, lostUpdatesVerdict, lowLrVerdict, srVsRneTest, swampingVerdict,
 } from '../../../src/experiments/fp8/verdicts.js';
+import { networkMacs } from '../../../src/experiments/fp8/mnist.js';
+import { fp8MacShare, report } from '../../../src/experiments/fp8/report.js';
 
 const result = (over: Partial<Fp8Result>): Fp8Result => ({ accumulation: [], swamping: [], mnist: [], ...over });
 const cell = (mode: AccumulationMode, n: number, relError: number, bitIdentical = true): AccumulationCell => ({ n, seed: 1, mode, relError, bitIdentical });
@@ -50,8 +52,9 @@ describe('FP8 verdicts', () => {
   });
 
   describe('C. MNIST', () => {
-    const run = (variant: MnistVariant, lr: number, accuracyPoints: number, lostUpdateFraction: number | null = null): MnistRunResult => ({
-      variant, lr, epochs: 1, batchSize: 100, seed: 1, hidden: [256, 256], seconds: 1, underflowFraction: null, lostUpdateFraction,
+    const run = (variant: MnistVariant, lr: number, accuracyPoints: number, lostUpdateFraction: number | null = null, seed = 1): MnistRunResult => ({
+      variant, lr, epochs: 1, batchSize: 100, seed, hidden: [256, 256], seconds: 1, underflowFraction: null, lostUpdateFraction,
+      macs: { total: 784 * 256 + 256 * 256 + 2560, fp8: variant === 'fp32' ? 0 : 256 * 256 },
       epochRecords: [{ epoch: 1, trainLoss: 1, trainAccuracy: 0.5, testLoss: 1, testAccuracy: accuracyPoints / 100, seconds: 1 }],
     });
 
@@ -78,6 +81,37 @@ describe('FP8 verdicts', () => {
       // No run (it used to average to 0 and read "not supported"), or no count logged.
       expect(lostUpdatesVerdict(result({ mnist: [] }), 0.002).verdict).toBe('not measured');
       expect(lostUpdatesVerdict(result({ mnist: [run('rne-update', 0.002, 83.8, null)] }), 0.002).verdict).toBe('not measured');
+    });
+
+    it('(ii) pairs SR and RNE runs by seed for the paired t-test; one seed has no test', () => {
+      // SR − RNE by seed: 1, 0, 2, 1, 2 (scipy.stats.ttest_rel: t = 3.2071, p = 0.0327); the RNE runs listed out of seed order.
+      const sr = [85, 84, 86, 85, 86];
+      const rne = [84, 84, 84, 84, 84];
+      const mnist = [
+        ...sr.map((a, i) => run('paper', 0.002, a, null, i + 1)),
+        ...[4, 2, 0, 3, 1].map((i) => run('rne-update', 0.002, rne[i]!, 0.8, i + 1)),
+        ...sr.map((_, i) => run('fp32', 0.002, 85.5, null, i + 1)),
+      ];
+      const test = srVsRneTest(result({ mnist }), 0.002)!;
+      expect(test.n).toBe(5);
+      expect(test.meanDifference).toBeCloseTo(1.2, 10);
+      expect(test.p).toBeCloseTo(0.0327, 4);
+      expect(lowLrVerdict(result({ mnist }), 0.002).ours).toContain('paired t over 5 seeds: SR − RNE +1.20 points (sd 0.84), t(4) = 3.21, p = 0.0327 two-sided');
+      // A seed that ran only one of the two is left out of the pairs.
+      expect(srVsRneTest(result({ mnist: mnist.filter((r) => !(r.variant === 'rne-update' && r.seed === 5)) }), 0.002)!.n).toBe(4);
+      const oneSeed = result({ mnist: [run('fp32', 0.002, 84.75), run('paper', 0.002, 84.6), run('rne-update', 0.002, 83.8)] });
+      expect(srVsRneTest(oneSeed, 0.002)).toBeNull();
+      expect(lowLrVerdict(oneSeed, 0.002).ours).toContain('one seed: no paired test');
+    });
+
+    it('the report prints the share of multiply-adds in FP8 GEMMs, from the runs\' counts', () => {
+      const paper = { ...run('paper', 0.02, 93), hidden: [32, 384, 384, 32], macs: networkMacs('paper', [784, 32, 384, 384, 32, 10]) };
+      expect(paper.macs).toEqual({ total: 784 * 32 + 32 * 384 + 384 * 384 + 384 * 32 + 320, fp8: 32 * 384 + 384 * 384 + 384 * 32 });
+      expect(fp8MacShare([run('fp32', 0.02, 93), paper])!.share).toBeCloseTo(172032 / 197440, 12);
+      expect(networkMacs('all-fp8', [784, 256, 256, 10])).toEqual({ total: 268800, fp8: 268800 });
+      expect(networkMacs('fp32', [784, 256, 256, 10]).fp8).toBe(0);
+      expect(report(result({ mnist: [paper] })).text).toContain('hidden 32-384-384-32: FP8 GEMMs carry 87.1% of the multiply-adds');
+      expect(fp8MacShare([run('fp32', 0.02, 93)])).toBeNull();
     });
   });
 });
