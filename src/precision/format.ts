@@ -27,6 +27,11 @@ export interface FormatOptions {
   name?: string;
   /** Use the top exponent code for finite numbers (FP8 max 114688 instead of 57344). */
   topBinadeUsable?: boolean;
+  /**
+   * Largest finite value when it is below the top of the grid: OCP E4M3 keeps the top binade
+   * but reserves its all-ones mantissa for NaN, so its largest value is 448, not 480.
+   */
+  maxFinite?: number;
 }
 
 export function floatFormat(expBits: number, manBits: number, options: FormatOptions = {}): FloatFormat {
@@ -37,6 +42,11 @@ export function floatFormat(expBits: number, manBits: number, options: FormatOpt
   const bias = 2 ** (expBits - 1) - 1;
   const emin = 1 - bias;
   const emax = 2 ** expBits - (top ? 1 : 2) - bias;
+  const gridMax = (2 - 2 ** -manBits) * 2 ** emax;
+  const maxFinite = options.maxFinite ?? gridMax;
+  if (!(maxFinite > 2 ** emax && maxFinite <= gridMax) || !Number.isInteger(maxFinite / 2 ** (emax - manBits))) {
+    fail(`floatFormat: maxFinite ${maxFinite} must be a grid value of the top binade, in (${2 ** emax}, ${gridMax}] in steps of ${2 ** (emax - manBits)}`);
+  }
   return {
     name: options.name ?? `fp(1,${expBits},${manBits})${top ? '+top' : ''}`,
     expBits,
@@ -47,7 +57,7 @@ export function floatFormat(expBits: number, manBits: number, options: FormatOpt
     emax,
     minNormal: 2 ** emin,
     minSubnormal: 2 ** (emin - manBits),
-    maxFinite: (2 - 2 ** -manBits) * 2 ** emax,
+    maxFinite,
     topBinadeUsable: top,
   };
 }
@@ -56,6 +66,11 @@ export function floatFormat(expBits: number, manBits: number, options: FormatOpt
 export const FP8_E5M2 = floatFormat(5, 2, { name: 'fp8e5m2' });
 /** The paper's FP16 (1,6,9): accumulation and weight-update format (not IEEE binary16). */
 export const FP16_169 = floatFormat(6, 9, { name: 'fp16(1,6,9)' });
+/**
+ * OCP E4M3 (1,4,3), the forward format of block-scaled FP8 training: the top binade holds
+ * numbers, S.1111.111 is NaN, so the largest value is 448.
+ */
+export const FP8_E4M3 = floatFormat(4, 3, { name: 'fp8e4m3', topBinadeUsable: true, maxFinite: 448 });
 /** IEEE binary16 (1,5,10), offered as an ablation of the paper's FP16. */
 export const BINARY16 = floatFormat(5, 10, { name: 'binary16' });
 

@@ -21,6 +21,13 @@ const kernel = new Kernel({ name: 'gemm/fp8-chunked', source: ROUNDING.withSourc
 /** 16×16 threads (64×64 outputs) for big outputs, 4×4 threads for small ones (as gemm/kernels.ts). */
 const TILES = { tiled: { TX: 16, TY: 16, TK: 16 }, small: { TX: 4, TY: 4, TK: 16 } } as const;
 
+/** The tile of an [m, n] output for the emulated GEMMs (fp8-chunked, block-scaled): big tiles only when most of them are full. */
+export function gemmTile(m: number, n: number): { TX: number; TY: number; TK: number } {
+  const big = 4 * TILES.tiled.TX;
+  const bigTiles = Math.ceil(m / big) * Math.ceil(n / big);
+  return bigTiles >= 4 && (m * n) / (bigTiles * big * big) >= 0.5 ? TILES.tiled : TILES.small;
+}
+
 export interface LowpMatmulOptions {
   /** Use aᵀ: a is stored [K, M]. */
   transposeA?: boolean;
@@ -93,9 +100,7 @@ const lowpMatmulOp: OpDef<Attrs> = {
     const { m, n, k } = shapeOf(a!, b!, attrs);
     const acc = attrs.accumulation;
     const g = gridConstants(acc.format);
-    const big = 4 * TILES.tiled.TX;
-    const bigTiles = Math.ceil(m / big) * Math.ceil(n / big);
-    const tile = bigTiles >= 4 && (m * n) / (bigTiles * big * big) >= 0.5 ? TILES.tiled : TILES.small;
+    const tile = gemmTile(m, n);
     ctx.dispatch({
       kernel,
       constants: {
