@@ -62,7 +62,7 @@ describe('reproduce --config', () => {
       "--config: 'mnist.seeds[1]' must be an integer in [0, 1073741824], not 2.5; 'mnist.batchSize' must be an integer ≥ 1, not \"64\"; 'mnist.high.lr' must be a number > 0, not -1",
     );
     expect(refusal(() => experimentConfig(exp, { config: '{"mnist":{"trainExamples":true,"ablations":["fp16"]}}' }))).toBe(
-      "--config: 'mnist.trainExamples' must be an integer ≥ 1 or null, not true; 'mnist.ablations[0]' must be one of \"fp32\", \"paper\", \"rne-update\", \"no-chunking\", \"all-fp8\", \"binary16\", not \"fp16\"",
+      "--config: 'mnist.trainExamples' must be an integer ≥ 1 or null, not true; 'mnist.ablations[0]' must be one of \"fp32\", \"paper\", \"rne-update\", \"no-chunking\", \"all-fp8\", \"binary16\", \"block-fp8\", not \"fp16\"",
     );
     expect(refusal(() => experimentConfig(exp, { config: '{"accumulation":{"sizes":[]},"mnist":{"high":3}}' }))).toBe(
       "--config: 'accumulation.sizes' must be a list of at least 1 item, each an integer ≥ 1, not []; 'mnist.high' must be an object with the keys lr, epochs, not 3",

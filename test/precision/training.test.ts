@@ -10,6 +10,8 @@ import { PAPER_ACCUMULATION } from '../../src/precision/accumulate.js';
 import { axpyStep, type AxpyHyper } from '../../src/precision/axpy-reference.js';
 import { FP16_169, FP8_E5M2, ulp } from '../../src/precision/format.js';
 import { chunkedGemm } from '../../src/precision/gemm-reference.js';
+import { blockScaledGemm } from '../../src/precision/block-scaled.js';
+import { FP8_E4M3 } from '../../src/precision/format.js';
 import { roundToGrid } from '../../src/precision/round.js';
 import { LowpLinear } from '../../src/precision/training/lowp-linear.js';
 import { LOWP_SGD_STREAM_BASE, LowpSGD } from '../../src/precision/training/lowp-sgd.js';
@@ -117,6 +119,26 @@ describe('loss scaling and the precision-policy layer', () => {
       return Math.max(0, s);
     });
     yEval.forEach((v, i) => expect(v).toBeCloseTo(exact[i]!, 4));
+    layer.dispose();
+  });
+
+  it('a block-fp8 layer is round16(block-scaled GEMM + bias): E4M3 copies, f32 promotion, gradients flow to the master weights', async () => {
+    const [B, I, O] = [9, 150, 13];
+    const layer = await LowpLinear.create(I, O, { precision: 'block-fp8', seed: 4, activation: 'none' });
+    const wv = (await layer.weight.data()) as Float32Array;
+    const xv = randomArray(B * I, 7, -1, 2);
+    const y = layer.forward(tensor(xv, [B, I]));
+    const gemm = blockScaledGemm({ M: B, N: O, K: I }, { values: xv, format: FP8_E4M3, transposed: false }, { values: wv, format: FP8_E4M3, transposed: true }, true);
+    expect([...(await y.data())]).toEqual(Array.from(gemm, (v) => roundToGrid(v, FP16_169, 'rne')));
+    sumAll(y).backward();
+    const dw = (await layer.weight.grad!.data()) as Float32Array;
+    // d sum(y) / dW[o, i] = sum over the batch of x[b, i]: E4M3 copies of x, exact within FP8's 2^-4 relative step.
+    for (let i = 0; i < I; i++) {
+      let s = 0;
+      for (let b = 0; b < B; b++) s += xv[b * I + i]!;
+      for (let o = 0; o < O; o++) expect(Math.abs(dw[o * I + i]! - s)).toBeLessThanOrEqual(0.07 * B * 2);
+    }
+    expect(layer.underflowCounter).toBeNull();
     layer.dispose();
   });
 });

@@ -26,8 +26,10 @@ export interface Fp8Config {
     high: LrBudget;
     /** Criterion (ii): FP32, paper config and round-to-nearest update. */
     low: LrBudget;
-    /** Extra ablations (no pass bar), one seed, at the high learning rate. */
+    /** Extra ablations (no pass bar), at the high learning rate. */
     ablations: MnistVariant[];
+    /** Seeds of the ablation runs. */
+    ablationSeeds: number[];
     /** Batch of the no-chunking ablation, so the weight-gradient reduction is long. */
     noChunkingBatch: number;
   };
@@ -50,7 +52,8 @@ export const DEFAULT_CONFIG: Fp8Config = {
     hidden: [256, 256],
     high: { lr: 0.02, epochs: 3 },
     low: { lr: 0.002, epochs: 2 },
-    ablations: ['all-fp8', 'no-chunking', 'binary16'],
+    ablations: ['all-fp8', 'no-chunking', 'binary16', 'block-fp8'],
+    ablationSeeds: [1],
     noChunkingBatch: 1000,
   },
 };

@@ -9,7 +9,7 @@ import { trainMnist, type MnistRun } from './mnist.js';
 import { report } from './report.js';
 import { swamping } from './swamping.js';
 
-/** The MNIST runs of §8 C in order: per seed FP32 / paper at the high lr, FP32 / paper / RNE update at the low lr; then the ablations. */
+/** The MNIST runs of §8 C in order: per seed FP32 / paper at the high lr, FP32 / paper / RNE update at the low lr; then the ablations on their seeds. */
 export function mnistRuns(c: Fp8Config['mnist']): MnistRun[] {
   const base = { batchSize: c.batchSize, hidden: c.hidden };
   const runs: MnistRun[] = [];
@@ -17,9 +17,11 @@ export function mnistRuns(c: Fp8Config['mnist']): MnistRun[] {
     for (const variant of ['fp32', 'paper'] as const) runs.push({ ...base, ...c.high, variant, seed });
     for (const variant of ['fp32', 'paper', 'rne-update'] as const) runs.push({ ...base, ...c.low, variant, seed });
   }
-  for (const variant of c.ablations) {
-    const batchSize = variant === 'no-chunking' ? c.noChunkingBatch : c.batchSize;
-    runs.push({ ...base, ...c.high, batchSize, variant, seed: c.seeds[0] ?? 1 });
+  for (const seed of c.ablationSeeds) {
+    for (const variant of c.ablations) {
+      const batchSize = variant === 'no-chunking' ? c.noChunkingBatch : c.batchSize;
+      runs.push({ ...base, ...c.high, batchSize, variant, seed });
+    }
   }
   return runs;
 }

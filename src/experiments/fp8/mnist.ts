@@ -14,7 +14,7 @@ import { LowpLinear, type LayerPrecision } from '../../precision/training/lowp-l
 import { LowpSGD } from '../../precision/training/lowp-sgd.js';
 
 /** The training configurations compared (spec §8 C and its extra ablations). */
-export type MnistVariant = 'fp32' | 'paper' | 'rne-update' | 'no-chunking' | 'all-fp8' | 'binary16';
+export type MnistVariant = 'fp32' | 'paper' | 'rne-update' | 'no-chunking' | 'all-fp8' | 'binary16' | 'block-fp8';
 
 export const VARIANT_LABELS: Readonly<Record<MnistVariant, string>> = {
   fp32: 'FP32',
@@ -23,6 +23,7 @@ export const VARIANT_LABELS: Readonly<Record<MnistVariant, string>> = {
   'no-chunking': 'same, no chunking (CL = K)',
   'all-fp8': 'same, all layers FP8',
   binary16: 'same, IEEE binary16 instead of FP16 (1,6,9)',
+  'block-fp8': 'same, block-scaled FP8 GEMMs (E4M3/E5M2, f32 every 128) instead of chunked',
 };
 
 export interface MnistRun {
@@ -54,8 +55,9 @@ const NO_CHUNK = 2 ** 30;
 function layerPrecisions(variant: MnistVariant, layers: number): LayerPrecision[] {
   if (variant === 'fp32') return Array<LayerPrecision>(layers).fill('fp32');
   if (variant === 'all-fp8') return Array<LayerPrecision>(layers).fill('fp8');
-  // First and last layers FP16, the rest FP8.
-  return Array.from({ length: layers }, (_, i) => (i === 0 || i === layers - 1 ? 'fp16' : 'fp8'));
+  // First and last layers FP16, the rest FP8 (the paper's chunked kind, or block-scaled).
+  const middle: LayerPrecision = variant === 'block-fp8' ? 'block-fp8' : 'fp8';
+  return Array.from({ length: layers }, (_, i) => (i === 0 || i === layers - 1 ? 'fp16' : middle));
 }
 
 /** Forward multiply-adds per example of the variant's network (each backward GEMM repeats its layer's count). */
@@ -66,7 +68,7 @@ export function networkMacs(variant: MnistVariant, widths: readonly number[]): {
   precisions.forEach((precision, i) => {
     const macs = widths[i]! * widths[i + 1]!;
     total += macs;
-    if (precision === 'fp8') fp8 += macs;
+    if (precision === 'fp8' || precision === 'block-fp8') fp8 += macs;
   });
   return { total, fp8 };
 }

@@ -3,6 +3,9 @@
 //           multiply the output gradient rounded to FP8 (RNE) — the paper's middle layers
 //   'fp16': the same GEMMs on operands rounded onto the 16-bit grid — first and last layers
 //   'fp32': plain f32 (the baseline)
+//   'block-fp8': the FP8 GEMMs of current practice instead of the paper's (blockScaledMatmul:
+//           E4M3 / E5M2 with per-block scales, 14-bit partial sums promoted to f32 every 128
+//           products); everything around them as in 'fp8'
 // W and b are master weights on the 16-bit grid (f32 tensors of grid values), updated by
 // LowpSGD. Element-wise work (bias, ReLU) runs in f32 and its result is stored rounded onto the
 // 16-bit grid (our choice; ReLU keeps grid values on the grid). In eval() mode the layer runs in
@@ -12,6 +15,7 @@ import { runtime } from '../../graph/runtime.js';
 import { add } from '../../kernels/elementwise/binary.js';
 import { relu } from '../../kernels/elementwise/unary.js';
 import { linear } from '../../kernels/gemm/linear.js';
+import { blockScaledMatmul } from '../../kernels/precision/block-scaled-matmul.js';
 import { lowpMatmul } from '../../kernels/precision/lowp-matmul.js';
 import { encode, roundTo } from '../../kernels/precision/quantize.js';
 import { Module } from '../../nn/module.js';
@@ -21,8 +25,8 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { PAPER_ACCUMULATION, type Accumulation } from '../accumulate.js';
 import { FP8_E5M2 } from '../format.js';
 
-export type LayerPrecision = 'fp32' | 'fp16' | 'fp8';
-export const LAYER_PRECISIONS: readonly LayerPrecision[] = ['fp32', 'fp16', 'fp8'];
+export type LayerPrecision = 'fp32' | 'fp16' | 'fp8' | 'block-fp8';
+export const LAYER_PRECISIONS: readonly LayerPrecision[] = ['fp32', 'fp16', 'fp8', 'block-fp8'];
 
 export interface LowpLinearOptions {
   precision: LayerPrecision;
@@ -72,17 +76,23 @@ export class LowpLinear extends Module {
   forward(x: Tensor): Tensor {
     if (this.precision === 'fp32' || !this.training) return linear(x, this.weight, this.bias, this.activation);
     const acc = this.accumulation;
-    const y =
-      this.precision === 'fp8'
-        ? lowpMatmul(encode(x, FP8_E5M2), encode(this.weight, FP8_E5M2), {
-            transposeB: true,
-            accumulation: acc,
-            gradient: 'fp8',
-            underflowCounter: this.underflowCounter!,
-          })
-        : lowpMatmul(x, this.weight, { transposeB: true, accumulation: acc, gradient: 'accumulation' });
+    const y = this.gemm(x);
     const h = roundTo(add(y, this.bias), acc.format);
     return this.activation === 'relu' ? relu(h) : h;
+  }
+
+  private gemm(x: Tensor): Tensor {
+    const acc = this.accumulation;
+    if (this.precision === 'block-fp8') return blockScaledMatmul(x, this.weight, { transposeB: true });
+    if (this.precision === 'fp8') {
+      return lowpMatmul(encode(x, FP8_E5M2), encode(this.weight, FP8_E5M2), {
+        transposeB: true,
+        accumulation: acc,
+        gradient: 'fp8',
+        underflowCounter: this.underflowCounter!,
+      });
+    }
+    return lowpMatmul(x, this.weight, { transposeB: true, accumulation: acc, gradient: 'accumulation' });
   }
 
   /** FP8 output-gradient values that underflowed, since the last reset ('fp8' layers). */
