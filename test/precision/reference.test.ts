@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { halfToFloat } from '../../src/graph/readback.js';
 import { PAPER_ACCUMULATION, chunkedSum, dotChunked } from '../../src/precision/accumulate.js';
 import { decodeCode, encodeCode, pack, unpack } from '../../src/precision/codec.js';
-import { BINARY16, FP16_169, FP8_E5M2, floatFormat, floorLog2, ulp, type FloatFormat } from '../../src/precision/format.js';
+import { BINARY16, FP16_169, FP8_E4M3, FP8_E5M2, floatFormat, floorLog2, ulp, type FloatFormat } from '../../src/precision/format.js';
 import { chunkedGemm } from '../../src/precision/gemm-reference.js';
 import { onGrid, roundToGrid, srBits } from '../../src/precision/round.js';
 import { randomArray } from '../setup.js';
@@ -19,6 +19,17 @@ describe('format constants (spec §1 table)', () => {
     expect([BINARY16.minSubnormal, BINARY16.minNormal, BINARY16.maxFinite]).toEqual([2 ** -24, 2 ** -14, 65504]);
     expect(floatFormat(5, 2, { topBinadeUsable: true }).maxFinite).toBe(114688);
     expect([ulp(FP8_E5M2, 1), ulp(FP16_169, 1), ulp(BINARY16, 1)]).toEqual([0.25, 2 ** -9, 2 ** -10]);
+  });
+
+  it('OCP E4M3: the top binade holds numbers up to 448 (its all-ones mantissa is NaN); overflow saturates there', () => {
+    expect([FP8_E4M3.minSubnormal, FP8_E4M3.minNormal, FP8_E4M3.maxFinite, FP8_E4M3.emax]).toEqual([2 ** -9, 2 ** -6, 448, 8]);
+    expect([roundToGrid(464, FP8_E4M3, 'rne'), roundToGrid(470, FP8_E4M3, 'rne'), roundToGrid(-1e6, FP8_E4M3, 'rne')]).toEqual([448, 448, -448]);
+    expect(roundToGrid(440, FP8_E4M3, 'rne')).toBe(448);
+    expect(onGrid(416, FP8_E4M3) && !onGrid(480, FP8_E4M3)).toBe(true);
+    // maxFinite must be a grid value of the top binade.
+    expect(() => floatFormat(4, 3, { topBinadeUsable: true, maxFinite: 449 })).toThrow(/grid value of the top binade, in \(256, 480\] in steps of 32/);
+    expect(() => floatFormat(4, 3, { topBinadeUsable: true, maxFinite: 512 })).toThrow(/top binade/);
+    expect(() => floatFormat(4, 3, { topBinadeUsable: true, maxFinite: 224 })).toThrow(/top binade/);
   });
 
   it('floorLog2 is exact for f32 normals, f32 subnormals and other doubles', () => {
