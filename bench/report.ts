@@ -42,7 +42,7 @@ function fmtValue(r: Row, engine: EngineName): string {
 
 /** A Markdown table, so a run can be pasted into bench/RESULTS.md as printed. */
 export function table(report: Report): string {
-  const head = ['case', 'gradwgsl', 'tfjs', 'tfjs / gradwgsl', 'target (issue 7)', 'met?', 'load1'];
+  const head = ['case', 'gradwgsl', 'tfjs', 'tfjs / gradwgsl', 'target (issue 18)', 'met?', 'load1'];
   const lines = report.rows.map((r) => [
     r.label,
     fmtValue(r, 'gradwgsl'),
