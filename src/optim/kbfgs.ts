@@ -31,7 +31,7 @@ export interface KBFGSOptions {
   damping: number;
   /** L-BFGS memory p for K-BFGS(L); leave out for dense BFGS (K-BFGS). */
   memory?: number;
-  /** 'P' (default): (A + λ_A I)⁻¹ every T iterations. 'C': the authors' final code, one BFGS update of H^a per iteration. */
+  /** 'C' (default, the authors' final code): the inverse once, then one Hessian-action BFGS update of H^a per iteration. 'P': (A + λ_A I)⁻¹ every T iterations. */
   variant?: 'P' | 'C';
   /** Double damping of the pairs (default true); false keeps only the skip test (the ablation). */
   doubleDamping?: boolean;
@@ -81,7 +81,7 @@ export class KBFGS implements TrainingMethod {
 
   static async create(problem: KronProblem, options: KBFGSOptions): Promise<KBFGS> {
     const opts = {
-      variant: 'P' as const,
+      variant: 'C' as 'P' | 'C',
       doubleDamping: true,
       mu1: 0.2,
       pairSmoothing: 0.9,

@@ -1,9 +1,10 @@
 // K-FAC as in the K-BFGS authors' code (Goldfarb et al. 2020, kfac_utils.py; our spec §7):
 // per layer A = EMA of h̃h̃ᵀ and G = EMA of g̃g̃ᵀ, with g̃ the per-example pre-activation
 // gradients of the loss on targets sampled from the model (the true Fisher). Both are
-// warm-started by one pass over the data, then averaged with the code's weight
-// ρ_k = min(1 − 1/(k+1), β) at iteration k (so iteration 0 replaces the warm start, and the
-// average only reaches β = 0.9 at k = 9; our spec §7 says "EMA 0.9", the code does this).
+// warm-started by the plain average over one pass of the data, then averaged with the fixed
+// weight ρ = 0.9 from iteration 0 on: the authors' final code (commit f2ad778, "warm start for
+// kfac", replaced the older ρ_k = min(1 − 1/(k+1), 0.9), which let iteration 0 overwrite the
+// warm start) and our spec §7.
 // Damped inverses (A + √λ I)⁻¹ and (G + √λ I)⁻¹ (or Martens & Grosse's factored π-damping)
 // are recomputed at iterations k ≤ T and then every T; the step is −lr·(G+·)⁻¹·D·(A+·)⁻¹ with
 // D the momentum gradient. No line search, no adaptive λ.
@@ -114,7 +115,7 @@ export class KFAC implements TrainingMethod {
 
   async step(feeds: Feeds): Promise<void> {
     const k = this.iteration;
-    const rho = Math.min(1 - 1 / (k + 1), this.opts.factorDecay);
+    const rho = this.opts.factorDecay;
     this.common.setCoef(rho, 1 - rho);
     await this.plans.stats.run(feeds);
     const T = this.opts.inverseEvery;

@@ -121,8 +121,14 @@ export interface Run {
   hg: Vec[];
 }
 
+/**
+ * How K-FAC weighs the factors' moving average at iteration k: 'fixed' ρ = β (the authors'
+ * final code, commit f2ad778), or the older 'ramp' ρ_k = min(1 − 1/(k+1), β) (a control).
+ */
+export type KfacRho = 'fixed' | 'ramp';
+
 /** K-FAC (the authors' variant, or with π-damping): returns the final [w|b] and G⁻¹ per layer. */
-export function kfacRef(s: Settings & { piDamping: boolean }): Run {
+export function kfacRef(s: Settings & { piDamping: boolean; rho?: KfacRho }): Run {
   const layers = layers64();
   const warm = pass(layers, SAMPLED);
   const A = layers.map((L, l) => gram(warm.h[l]!, M, L.cols, 1 / M));
@@ -133,8 +139,9 @@ export function kfacRef(s: Settings & { piDamping: boolean }): Run {
   for (let k = 0; k < s.iterations; k++) {
     const true_ = pass(layers, TARGET);
     const sampled = pass(layers, SAMPLED);
-    // The authors' kfac_utils.py: ρ_k = min(1 − 1/(k+1), β); inverses while k ≤ T, then every T.
-    const rho = Math.min(1 - 1 / (k + 1), s.factorDecay);
+    // The authors' kfac_utils.py: ρ = β from iteration 0 (the warm start is the first average);
+    // inverses while k ≤ T, then every T.
+    const rho = s.rho === 'ramp' ? Math.min(1 - 1 / (k + 1), s.factorDecay) : s.factorDecay;
     layers.forEach((L, l) => {
       momentumStep(L, D[l]!, true_.g[l]!, true_.h[l]!, s);
       const a = gram(true_.h[l]!, M, L.cols, 1 / M);
@@ -158,10 +165,20 @@ export interface KbfgsSettings extends Settings {
   memory: number | null;
   doubleDamping: boolean;
   pairSmoothing: number;
+  /** H^a: 'P' inverts A + √λI every T iterations; 'C' inverts it at k = 0, then one Hessian-action BFGS update per iteration. */
+  variant: 'P' | 'C';
 }
 
-/** K-BFGS / K-BFGS(L), variant P: returns the final [w|b] and H^g per layer (L-BFGS: H^g applied to I). */
-export function kbfgsRef(s: KbfgsSettings): Run {
+/** The BFGS inverse update H⁺ = H + (ρ²yᵀHy + ρ)ssᵀ − ρ(s(Hy)ᵀ + (Hy)sᵀ), ρ = 1/sᵀy (the authors' get_BFGS_formula). */
+function bfgsRef(h: Vec, sv: Vec, yv: Vec, n: number): Vec {
+  const rho = 1 / dot(sv, yv);
+  const hy = matvec(h, yv);
+  const c1 = rho * rho * dot(yv, hy) + rho;
+  return h.map((v, e) => v + c1 * sv[Math.floor(e / n)]! * sv[e % n]! - rho * (sv[Math.floor(e / n)]! * hy[e % n]! + hy[Math.floor(e / n)]! * sv[e % n]!));
+}
+
+/** K-BFGS / K-BFGS(L), variant P or C: returns the final [w|b], H^g per layer (L-BFGS: H^g applied to I) and H^a. */
+export function kbfgsRef(s: KbfgsSettings): Run & { ha: Vec[] } {
   const layers = layers64();
   const warm = pass(layers, TARGET);
   const A = layers.map((L, l) => gram(warm.h[l]!, M, L.cols, 1 / M));
@@ -180,7 +197,7 @@ export function kbfgsRef(s: KbfgsSettings): Run {
         const a = gram(before.h[l]!, M, L.cols, 1 / M);
         A[l] = A[l]!.map((v, i) => s.factorDecay * v + (1 - s.factorDecay) * a[i]!);
       }
-      if (k % s.inverseEvery === 0) Ha[l] = spdInverseRef(A[l]!, L.cols, Math.sqrt(s.damping));
+      if (s.variant === 'C' ? k === 0 : k % s.inverseEvery === 0) Ha[l] = spdInverseRef(A[l]!, L.cols, Math.sqrt(s.damping));
       const p = matmul(matmul(hgOf(l, L.rows), D[l]!, L.rows, L.rows, L.cols), Ha[l]!, L.rows, L.cols, L.cols);
       L.wb = L.wb.map((v, i) => v - s.lr * p[i]!);
     });
@@ -195,21 +212,25 @@ export function kbfgsRef(s: KbfgsSettings): Run {
       // The damped pair updates H^g; the smoothed pair carried on stays undamped.
       let { s: sv, y: yv } = sy[l]!;
       if (s.doubleDamping) ({ s: sv, y: yv } = doubleDampRef(sv, yv, hgOf(l, L.rows), 0.2, mu2));
-      if (!acceptsPair(sv, yv, gBar)) return;
-      if (s.memory) {
-        pairs[l]!.push({ s: Float64Array.from(sv), y: Float64Array.from(yv) });
-        if (pairs[l]!.length > s.memory) pairs[l]!.shift();
-      } else {
-        const h = Hg[l]!;
-        const rho = 1 / dot(sv, yv);
-        const hy = matvec(h, yv);
-        const c1 = rho * rho * dot(yv, hy) + rho;
-        const n = L.rows;
-        Hg[l] = h.map((v, e) => v + c1 * sv[Math.floor(e / n)]! * sv[e % n]! - rho * (sv[Math.floor(e / n)]! * hy[e % n]! + hy[Math.floor(e / n)]! * sv[e % n]!));
+      if (acceptsPair(sv, yv, gBar)) {
+        if (s.memory) {
+          pairs[l]!.push({ s: Float64Array.from(sv), y: Float64Array.from(yv) });
+          if (pairs[l]!.length > s.memory) pairs[l]!.shift();
+        } else {
+          Hg[l] = bfgsRef(Hg[l]!, sv, yv, L.rows);
+        }
+      }
+      if (s.variant === 'C') {
+        // kbfgs_utils.py, 'Hessian-action-BFGS': s_a = H^a·h̄ (h̄ = mean [h; 1] at θ), y_a = (A + √λI)·s_a.
+        const hBar = colMean(before.h[l]!, L.cols);
+        const sa = matvec(Ha[l]!, hBar);
+        const shifted = A[l]!.map((v, e) => v + (Math.floor(e / L.cols) === e % L.cols ? Math.sqrt(s.damping) : 0));
+        const ya = matvec(shifted, sa);
+        if (acceptsPair(sa, ya, hBar)) Ha[l] = bfgsRef(Ha[l]!, sa, ya, L.cols);
       }
     });
   }
-  return { wb: layers.map((L) => L.wb), hg: layers.map((L, l) => hgOf(l, L.rows)) };
+  return { wb: layers.map((L) => L.wb), hg: layers.map((L, l) => hgOf(l, L.rows)), ha: Ha };
 }
 
 /** [w | b] of the GPU parameters (w [rows, in], b [rows]) as one float64 row-major matrix. */
