@@ -1,6 +1,5 @@
 // Runs the selected cases for gradwgsl and tfjs on one Dawn adapter, in one process, and
 // assembles the report. The first-step child (one engine, one first step) also starts here.
-import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { buffersCase } from './cases/buffers.js';
 import type { CaseContext } from './cases/context.js';
@@ -9,6 +8,7 @@ import { fp8Case } from './cases/fp8.js';
 import { gemmCase, gemmResidentCase } from './cases/gemm.js';
 import { kbfgsCase } from './cases/kbfgs.js';
 import { trainStepCase } from './cases/train-step.js';
+import { sourceVersion } from '../src/node/source-version.js';
 import { installDawnShim } from './dawn-shim.js';
 import { gradwgslEngine } from './engines/gradwgsl.js';
 import { tfjsEngine } from './engines/tfjs.js';
@@ -31,16 +31,6 @@ async function createEngine(name: EngineName): Promise<{ engine: Engine; setupMs
 function adapterReport(engine: Engine): AdapterReport {
   const info = adapterOf(engine.device);
   return { description: info.description, vendor: info.vendor, architecture: info.architecture };
-}
-
-/** The checked-out commit, marked +dirty when the tree has changes; null outside a git checkout. */
-function sourceVersion(): string | null {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? '+dirty' : '');
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -44,7 +44,7 @@ async function iterationRows(settings: readonly MethodSetting[], widths: readonl
   const feeds = [...batches(train, { batchSize, shuffle: false })].map((b) => ({ x: b.x }));
   for (const setting of settings) {
     const model = new Autoencoder(widths, batchSize, 0);
-    const method = await createMethod(setting, model, { lbfgsMemory: 20 });
+    const method = await createMethod(setting, model);
     await method.warmStart(feeds, feeds.length);
     for (let k = 0; k < warmup; k++) await method.step(feeds[k % feeds.length]!);
     await rt.sync();
@@ -63,7 +63,7 @@ async function iterationRows(settings: readonly MethodSetting[], widths: readonl
 const METHODS: readonly MethodSetting[] = [
   { kind: 'kfac', lr: 0.1, damping: 1 },
   { kind: 'kbfgs', lr: 0.1, damping: 1 },
-  { kind: 'kbfgs-l', lr: 0.1, damping: 1 },
+  { kind: 'kbfgs-l', lr: 0.1, damping: 1, memory: 20 },
   { kind: 'adam', lr: 1e-4 },
   { kind: 'sgdm', lr: 1e-3 },
   { kind: 'adam-authors', lr: 1e-4 },

@@ -1,8 +1,9 @@
-// The gradwgsl command line: info, train, reproduce, bench, profile.
+// The gradwgsl command line: info, train, reproduce, merge, bench, profile.
 import { Command } from 'commander';
 import { GradwgslError, adapterInfo, init, shutdown } from 'gradwgsl';
 import { cacheKernelReflections } from 'gradwgsl/node';
 import { formatInfo } from './info.js';
+import { registerMerge } from './merge.js';
 import { registerProfile } from './profile.js';
 import { registerReproduce } from './reproduce.js';
 import { registerTrain } from './train.js';
@@ -24,6 +25,7 @@ program
 registerTrain(program);
 registerProfile(program);
 registerReproduce(program);
+registerMerge(program);
 
 // A new process reflects each kernel's WGSL again unless the last one left it here (time to first step).
 cacheKernelReflections();

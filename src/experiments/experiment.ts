@@ -41,4 +41,20 @@ export interface Experiment<Config, Result> {
   defaultConfig: Config;
   run(config: Config, progress?: ProgressFn): Promise<Result>;
   report(result: Result): ExperimentReport;
+  /** Present when the experiment's work is a grid of independent cells that may run apart (shards.ts). */
+  cells?: CellGrid<Config, Result>;
+}
+
+/**
+ * An experiment whose run() is a list of independent cells (settings × seeds) and a pure
+ * function of their results, so slices of the list can run on different machines and be joined:
+ * run(config) must equal assemble(config, runCells(config, keys(config))).
+ */
+export interface CellGrid<Config, Result> {
+  /** Every cell's key, in the order run() runs them; fixed by the config. */
+  keys(config: Config): string[];
+  /** Runs the cells named (some of keys(config), in that order); each result is plain JSON data. */
+  runCells(config: Config, keys: readonly string[], progress?: ProgressFn): Promise<unknown[]>;
+  /** The experiment's result from every cell's result, in keys(config) order. */
+  assemble(config: Config, cells: readonly unknown[]): Result;
 }

@@ -6,9 +6,10 @@
  */
 /// <reference types="@webgpu/types" preserve="true" />
 export { paperExperiment, PAPERS, type ExperimentData, type PaperName, type PaperTypes, type PaperExperiment, type AnyExperiment } from './papers.js';
-export type { Experiment, ExperimentReport, ClaimRow, ProgressEvent, ProgressFn } from './experiment.js';
+export type { Experiment, ExperimentReport, ClaimRow, ProgressEvent, ProgressFn, CellGrid } from './experiment.js';
 export type { Verdict } from './verdict.js';
-export { experimentRecord, recordJson, type ExperimentRecord, type RunFacts, type Profile } from './record.js';
+export { experimentRecord, recordJson, type ExperimentRecord, type RunFacts, type Profile, type RunSource, type ShardOrigin } from './record.js';
+export { asPartialRecord, cellGridOf, mergeShards, shardKeys, type MergedShards, type PartialRecord, type Shard } from './shards.js';
 export { MAX_SEED, applyConfigOverrides, checkConfig, parseConfigJson, type ConfigSchema } from './config-schema.js';
 export { CONFIG_SCHEMAS, configSchemaOf } from './config-schemas.js';
 export { lineChart, type ChartOptions, type Series } from './plot.js';

@@ -5,16 +5,37 @@ import type { ClaimRow, Experiment, ExperimentReport } from './experiment.js';
 
 export type Profile = 'quick' | 'default';
 
+/** Where a record came from: the source's git commit (null outside a checkout), the command and when it ran. */
+export interface RunSource {
+  commit: string | null;
+  command: string;
+  /** ISO 8601, UTC. */
+  date: string;
+}
+
+/** One shard of a merged record: which slice it ran, where, and for how long. */
+export interface ShardOrigin {
+  index: number;
+  count: number;
+  device: AdapterSummary;
+  seconds: number;
+  source: RunSource;
+}
+
 export interface ExperimentRecord<Config = unknown, Result = unknown> {
   experiment: string;
   paper: string;
   profile: Profile;
   device: AdapterSummary;
   config: Config;
-  /** Wall time of run() alone (engine start and module loading excluded). */
+  /** Wall time of run() alone (engine start and module loading excluded); merged: the shards' sum. */
   seconds: number;
   claims: ClaimRow[];
   result: Result;
+  /** Set by the CLI (a page has no commit to name). */
+  source?: RunSource;
+  /** A record merged from shards (`gradwgsl merge`): each shard's slice, device and time. */
+  shards?: ShardOrigin[];
 }
 
 export interface RunFacts<Config, Result> {
@@ -23,6 +44,8 @@ export interface RunFacts<Config, Result> {
   config: Config;
   seconds: number;
   result: Result;
+  source?: RunSource;
+  shards?: ShardOrigin[];
 }
 
 export function experimentRecord<Config, Result>(
@@ -39,6 +62,8 @@ export function experimentRecord<Config, Result>(
     seconds: run.seconds,
     claims: report.claims,
     result: run.result,
+    ...(run.source ? { source: run.source } : {}),
+    ...(run.shards ? { shards: run.shards } : {}),
   };
 }
 

@@ -40,6 +40,7 @@ const TINY: Record<string, Tiny> = {
     config: {
       widths: [196, 16, 196], trainSize: 500, batchSize: 125, epochs: 2, seeds: [0],
       kbfgsGrid: [[0.3, 1]], kfacGrid: [[0.3, 0.3]], adamLrs: [0.003], sgdLrs: [0.03],
+      studies: [{ kind: 'kbfgs-l', lr: 0.3, damping: 1, memory: 20 }, { kind: 'kbfgs-nodd', lr: 0.3, damping: 1 }],
     },
     check(r) {
       // Grid (4 methods) plus K-BFGS(L) and the ablation; each curve starts at epoch 0.

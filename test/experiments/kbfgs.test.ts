@@ -6,13 +6,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { QUICK_CONFIG } from '../../src/experiments/kbfgs/experiment.js';
 import { experiment } from '../../src/experiments/kbfgs/index.js';
 import { finalLoss, type RunResult } from '../../src/experiments/kbfgs/train.js';
-import type { KbfgsResult } from '../../src/experiments/kbfgs/protocol.js';
+import type { KbfgsConfig, KbfgsResult } from '../../src/experiments/kbfgs/protocol.js';
 import { gpu } from '../setup.js';
 
 beforeAll(gpu);
 
 // One setting per method (the quick profile's winners), one seed, 6 of its 10 epochs.
-const CONFIG = { ...QUICK_CONFIG, epochs: 6, seeds: [0], kbfgsGrid: [[0.3, 0.3]] as [number, number][], kfacGrid: [[1, 1]] as [number, number][], adamLrs: [] };
+const CONFIG: KbfgsConfig = {
+  ...QUICK_CONFIG, epochs: 6, seeds: [0], kbfgsGrid: [[0.3, 0.3]], kfacGrid: [[1, 1]], adamLrs: [],
+  studies: QUICK_CONFIG.studies.filter((s) => s.kind !== 'kbfgs-p'),
+};
 
 describe('kbfgs reproduction, quick', () => {
   let result: KbfgsResult;

@@ -20,6 +20,16 @@ export const kbfgsConfigSchema = schemaFor<KbfgsConfig>()(
     sgdLrs: list(positive, 0),
     authorsAdamLrs: list(positive, 0),
     authorsRmspropLrs: list(positive, 0),
-    lbfgsMemory: integer(1),
+    studies: list(
+      z.strictObject({
+        kind: z.enum(['kbfgs-l', 'kbfgs-nodd', 'kbfgs-p']),
+        lr: positive,
+        damping: positive,
+        memory: integer(1).optional(),
+        variant: z.enum(['P', 'C']).optional(),
+        inverseEvery: integer(1).optional(),
+      }),
+      0,
+    ),
   }),
 );

@@ -1,11 +1,19 @@
-// The reproduction's protocol (spec §11): grids for K-BFGS and K-FAC, the first-order
-// baselines, K-BFGS(L) and the double-damping ablation at the best K-BFGS setting, and every
-// method's best setting rerun on more seeds.
+// The reproduction's protocol (spec §11) as a grid of independent cells: every setting of the
+// K-BFGS and K-FAC (α, λ) grids, the first-order rates and the studies (K-BFGS(L), K-BFGS without
+// double damping, K-BFGS variant P, each at a setting the config names), on every seed. A
+// method's best setting is chosen from the finished cells, so any slice of the cells can run on
+// another machine (`reproduce --shard`) and the slices join into the same result (`merge`).
 import type { Dataset } from '../../data/batches.js';
 import { fail } from '../../device/errors.js';
 import type { ProgressFn } from '../experiment.js';
-import type { MethodKind, MethodSetting } from './methods.js';
+import { settingLabel, type MethodKind, type MethodSetting } from './methods.js';
 import { finalLoss, trainRun, type RunResult } from './train.js';
+
+/** A run outside the grids, at a setting of its own (e.g. at the grid's best K-BFGS setting). */
+export interface StudySetting extends MethodSetting {
+  kind: 'kbfgs-l' | 'kbfgs-nodd' | 'kbfgs-p';
+  damping: number;
+}
 
 export interface KbfgsConfig {
   /** Autoencoder widths, input first and last (784, or 784 / pool² with pooling). */
@@ -16,80 +24,118 @@ export interface KbfgsConfig {
   trainSize: number;
   batchSize: number;
   epochs: number;
-  /** The grid search runs on the first seed; the best settings are rerun on the others. */
+  /** Every grid setting and every study runs on each seed. */
   seeds: number[];
   /** (α, λ) pairs for K-BFGS and K-FAC. */
   kbfgsGrid: [number, number][];
   kfacGrid: [number, number][];
   adamLrs: number[];
   sgdLrs: number[];
-  /** The authors' Adam / RMSprop variants (not in the spec's small grid; empty to skip). */
+  /** The authors' Adam / RMSprop variants (empty to skip). */
   authorsAdamLrs: number[];
   authorsRmspropLrs: number[];
-  lbfgsMemory: number;
+  studies: StudySetting[];
 }
 
 export interface KbfgsResult {
   config: KbfgsConfig;
-  /** Every run, grid and reruns, in the order they ran. */
+  /** Every run, in the order of cellKeys(config). */
   runs: RunResult[];
-  /** The best setting of each method on the first seed (null: every setting diverged). */
+  /**
+   * The best setting of each method that ran: the lowest mean final loss over the seeds, among
+   * the settings that ran clean on every seed (null: each diverged somewhere).
+   */
   best: Partial<Record<MethodKind, MethodSetting | null>>;
 }
 
-/** The run with the lowest final loss (diverged runs never win). */
-export function bestOf(runs: readonly RunResult[]): RunResult | null {
-  const ok = runs.filter((r) => Number.isFinite(finalLoss(r)));
-  return ok.length ? ok.reduce((a, b) => (finalLoss(b) < finalLoss(a) ? b : a)) : null;
+/** One cell of the grid: a setting on a seed. */
+export interface Cell {
+  setting: MethodSetting;
+  seed: number;
+}
+
+/** The grid settings and the studies, in run order. */
+export function settingsOf(c: KbfgsConfig): MethodSetting[] {
+  const kron = (kind: MethodKind, grid: [number, number][]) => grid.map(([lr, damping]): MethodSetting => ({ kind, lr, damping }));
+  const rates = (kind: MethodKind, lrs: number[]) => lrs.map((lr): MethodSetting => ({ kind, lr }));
+  return [
+    ...kron('kbfgs', c.kbfgsGrid),
+    ...kron('kfac', c.kfacGrid),
+    ...rates('adam', c.adamLrs),
+    ...rates('sgdm', c.sgdLrs),
+    ...rates('adam-authors', c.authorsAdamLrs),
+    ...rates('rmsprop-authors', c.authorsRmspropLrs),
+    ...c.studies,
+  ];
+}
+
+export const cellKey = ({ setting, seed }: Cell) => `${settingLabel(setting)}, seed ${seed}`;
+
+/** Every cell, seed by seed. */
+export function cellsOf(c: KbfgsConfig): Cell[] {
+  const settings = settingsOf(c);
+  return c.seeds.flatMap((seed) => settings.map((setting) => ({ setting, seed })));
+}
+
+/** The runs of one setting, one per seed. */
+export function runsOf(runs: readonly RunResult[], setting: MethodSetting): RunResult[] {
+  const label = settingLabel(setting);
+  return runs.filter((r) => settingLabel(r.setting) === label);
+}
+
+/** Per method, the setting with the lowest mean final loss over seeds, among those clean on every seed. */
+export function bestSettings(c: KbfgsConfig, runs: readonly RunResult[]): KbfgsResult['best'] {
+  const meanLoss = (setting: MethodSetting) => {
+    const losses = runsOf(runs, setting).map(finalLoss);
+    return losses.length === c.seeds.length ? losses.reduce((a, b) => a + b, 0) / losses.length : Infinity;
+  };
+  const best: KbfgsResult['best'] = {};
+  for (const setting of settingsOf(c)) {
+    const current = best[setting.kind] ?? null;
+    const mean = meanLoss(setting);
+    best[setting.kind] = Number.isFinite(mean) && (current === null || mean < meanLoss(current)) ? setting : current;
+  }
+  return best;
 }
 
 export function checkConfig(c: KbfgsConfig, train: Dataset): void {
   if (c.trainSize > train.n) fail(`kbfgs: trainSize ${c.trainSize} exceeds the ${train.n} training digits`);
   if (c.trainSize % c.batchSize !== 0) fail(`kbfgs: trainSize ${c.trainSize} must be a multiple of batchSize ${c.batchSize} (equal batches keep the loss an exact mean)`);
-  if (!c.seeds.length) fail('kbfgs: give at least one seed');
   if (c.widths[0] !== train.x.length / train.n) fail(`kbfgs: widths must start with the ${train.x.length / train.n} pixels of a digit`);
+  checkCells(c);
+}
+
+/** Seeds and settings: each given once (a cell is named by its setting and seed). */
+export function checkCells(c: KbfgsConfig): void {
+  if (!c.seeds.length) fail('kbfgs: give at least one seed');
+  const seen = new Set<string>();
+  for (const key of [...c.seeds.map((s) => `seed ${s}`), ...settingsOf(c).map(settingLabel)]) {
+    if (seen.has(key)) fail(`kbfgs: ${key} is listed twice; give each seed and setting once`);
+    seen.add(key);
+  }
+  for (const s of c.studies) if (s.kind === 'kbfgs-l' && s.memory === undefined) fail(`kbfgs: the study ${settingLabel(s)} needs its memory p ("memory")`);
+}
+
+/** Runs the cells named by `keys` (some of cellsOf(config), in that order). */
+export async function runCells(config: KbfgsConfig, train: Dataset, keys: readonly string[], progress?: ProgressFn): Promise<RunResult[]> {
+  checkConfig(config, train);
+  const byKey = new Map(cellsOf(config).map((cell) => [cellKey(cell), cell]));
+  const cells = keys.map((k) => byKey.get(k) ?? fail(`kbfgs: no cell '${k}' in this config`));
+  const runs: RunResult[] = [];
+  for (const [done, { setting, seed }] of cells.entries()) {
+    const label = cellKey({ setting, seed });
+    const spec = { setting, seed, widths: config.widths, batchSize: config.batchSize, epochs: config.epochs };
+    runs.push(await trainRun(spec, train, (epoch) => progress?.({ label: `${label}, epoch ${epoch}/${config.epochs}`, done, total: cells.length })));
+    progress?.({ label, done: done + 1, total: cells.length });
+  }
+  return runs;
+}
+
+/** The result from every cell's run, in cellsOf(config) order. */
+export function assemble(config: KbfgsConfig, runs: readonly RunResult[]): KbfgsResult {
+  return { config, runs: [...runs], best: bestSettings(config, runs) };
 }
 
 export async function runProtocol(config: KbfgsConfig, train: Dataset, progress?: ProgressFn): Promise<KbfgsResult> {
-  checkConfig(config, train);
-  const grids: [MethodKind, MethodSetting[]][] = [
-    ['kbfgs', config.kbfgsGrid.map(([lr, damping]) => ({ kind: 'kbfgs', lr, damping }))],
-    ['kfac', config.kfacGrid.map(([lr, damping]) => ({ kind: 'kfac', lr, damping }))],
-    ['adam', config.adamLrs.map((lr) => ({ kind: 'adam', lr }))],
-    ['sgdm', config.sgdLrs.map((lr) => ({ kind: 'sgdm', lr }))],
-    ['adam-authors', config.authorsAdamLrs.map((lr) => ({ kind: 'adam-authors', lr }))],
-    ['rmsprop-authors', config.authorsRmspropLrs.map((lr) => ({ kind: 'rmsprop-authors', lr }))],
-  ];
-  const [seed0, ...more] = config.seeds;
-  // K-BFGS(L) and the ablation run at the best K-BFGS setting; every best is rerun per extra seed.
-  const extra = config.kbfgsGrid.length ? 2 : 0;
-  const methods = grids.filter(([, g]) => g.length).length + extra;
-  const total = grids.reduce((n, [, g]) => n + g.length, 0) + extra + methods * more.length;
-  let done = 0;
-  const runs: RunResult[] = [];
-  const run = async (setting: MethodSetting, seed: number) => {
-    const label = `${setting.kind} ${setting.lr}${setting.damping !== undefined ? `/${setting.damping}` : ''} seed ${seed}`;
-    const r = await trainRun({ setting, seed, widths: config.widths, batchSize: config.batchSize, epochs: config.epochs, lbfgsMemory: config.lbfgsMemory }, train, (epoch) =>
-      progress?.({ label: `${label}, epoch ${epoch}/${config.epochs}`, done, total }),
-    );
-    runs.push(r);
-    progress?.({ label, done: ++done, total });
-    return r;
-  };
-  const best: KbfgsResult['best'] = {};
-  for (const [kind, grid] of grids) {
-    if (!grid.length) continue;
-    const results: RunResult[] = [];
-    for (const s of grid) results.push(await run(s, seed0!));
-    best[kind] = bestOf(results)?.setting ?? null;
-  }
-  const kb = best.kbfgs;
-  if (kb) {
-    best['kbfgs-l'] = (await run({ ...kb, kind: 'kbfgs-l' }, seed0!)).setting;
-    best['kbfgs-nodd'] = (await run({ ...kb, kind: 'kbfgs-nodd' }, seed0!)).setting;
-  }
-  for (const seed of more) {
-    for (const setting of Object.values(best)) if (setting) await run(setting, seed);
-  }
-  return { config, runs, best };
+  return assemble(config, await runCells(config, train, cellsOf(config).map(cellKey), progress));
 }

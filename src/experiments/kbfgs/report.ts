@@ -3,9 +3,9 @@
 import type { ClaimRow, ExperimentReport } from '../experiment.js';
 import { lineChart, textTable, unjudgedBlocks, type Series } from '../plot.js';
 import { METHOD_NAMES, settingLabel, type MethodKind } from './methods.js';
-import type { KbfgsResult } from './protocol.js';
+import { runsOf, settingsOf, type KbfgsResult } from './protocol.js';
 import { finalLoss } from './train.js';
-import { bestRuns, doubleDampingVerdict, firstOrderVerdict, fmtLoss, kfacVerdict, lossesBySeed } from './verdicts.js';
+import { againstKbfgs, bestRuns, doubleDampingVerdict, pairsText, firstOrderVerdict, fmtLoss, kfacVerdict, lossesBySeed } from './verdicts.js';
 
 /** The authors' MNIST demo (spec §9: Demo.ipynb, batch 1000, full MNIST), training loss by epoch. */
 const AUTHORS_DEMO = {
@@ -56,9 +56,47 @@ function unjudged(result: KbfgsResult): Omit<ClaimRow, 'verdict'>[] {
     {
       claim: 'K-BFGS(L) is competitive, and cheaper per iteration',
       paper: 'recalled (spec §9): per unit time K-BFGS(L) is competitive since it avoids G-side inverses; demo: ~1.6× more epochs/s for K-BFGS than K-FAC',
-      ours: `K-BFGS(L) (p = ${result.config.lbfgsMemory}) ${lossesBySeed(result, 'kbfgs-l')}; s/iteration: K-BFGS ${secs('kbfgs')}, K-BFGS(L) ${secs('kbfgs-l')}, K-FAC ${secs('kfac')}, Adam ${secs('adam')}, SGD-m ${secs('sgdm')}`,
+      ours: `K-BFGS(L) ${lossesBySeed(result, 'kbfgs-l')}; s/iteration: K-BFGS ${secs('kbfgs')}, K-BFGS(L) ${secs('kbfgs-l')}, K-FAC ${secs('kfac')}, Adam ${secs('adam')}, SGD-m ${secs('sgdm')}`,
+    },
+    {
+      claim: "H^a by the Hessian-action BFGS update (variant C, the authors' final code) vs an explicit inverse every 20 iterations (variant P)",
+      paper: 'spec §3: the NeurIPS text (recalled) inverts A every T = 20; the final public code updates H^a once per iteration instead',
+      ours: `final loss, variant P vs variant C: ${pairsText(againstKbfgs(result, 'kbfgs-p'))}`,
     },
   ];
+}
+
+/** Where a grid method's best setting sits: inside its grid, or on which edge (then the grid should grow). */
+function placement(result: KbfgsResult, kind: MethodKind): string {
+  const best = result.best[kind];
+  if (!best) return '';
+  const settings = settingsOf(result.config).filter((s) => s.kind === kind);
+  const edge = (name: string, values: number[], v: number) => {
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    if (lo === hi) return [`only ${name}`];
+    return v === lo ? [`lowest ${name}`] : v === hi ? [`highest ${name}`] : [];
+  };
+  const edges = [...edge('rate', settings.map((s) => s.lr), best.lr), ...(best.damping === undefined ? [] : edge('λ', settings.map((s) => s.damping!), best.damping))];
+  return edges.length ? `edge: ${edges.join(', ')}` : 'interior';
+}
+
+const GRID_KINDS: readonly MethodKind[] = ['kbfgs', 'kfac', 'adam', 'sgdm', 'adam-authors', 'rmsprop-authors'];
+
+/** Every study setting's final loss per seed. */
+function studiesTable(result: KbfgsResult): string {
+  const seeds = result.config.seeds;
+  return textTable(
+    ['study', ...seeds.map((s) => `loss, seed ${s}`), 'failure (first seed that stopped)'],
+    result.config.studies.map((s) => {
+      const runs = runsOf(result.runs, s);
+      const cell = (seed: number) => {
+        const r = runs.find((x) => x.seed === seed);
+        return r ? fmtLoss(finalLoss(r)) : '';
+      };
+      return [settingLabel(s), ...seeds.map(cell), runs.find((r) => r.failure)?.failure ?? ''];
+    }),
+  );
 }
 
 function gridTable(result: KbfgsResult, kind: MethodKind, seed: number): string {
@@ -90,7 +128,7 @@ export function kbfgsReport(result: KbfgsResult): ExperimentReport {
   const seed = result.config.seeds[0]!;
   const c = result.config;
   const summary = textTable(
-    ['method (best setting)', ...result.config.seeds.map((s) => `loss, seed ${s}`), 's/iter', 'epoch losses (seed ' + seed + ')'],
+    ['method (best setting)', ...result.config.seeds.map((s) => `loss, seed ${s}`), 'in its grid', 's/iter', 'epoch losses (seed ' + seed + ')'],
     (Object.keys(result.best) as MethodKind[]).map((kind) => {
       const runs = bestRuns(result, kind);
       const setting = result.best[kind];
@@ -100,13 +138,14 @@ export function kbfgsReport(result: KbfgsResult): ExperimentReport {
           const r = runs.find((x) => x.seed === s);
           return r ? fmtLoss(finalLoss(r)) : '';
         }),
+        GRID_KINDS.includes(kind) ? placement(result, kind) : 'study',
         runs.find((r) => Number.isFinite(r.secondsPerIteration))?.secondsPerIteration.toFixed(3) ?? '',
         runs.find((r) => r.seed === seed)?.curve.slice(1).map((p) => fmtLoss(p.loss)).join(' ') ?? '',
       ];
     }),
   );
   const claimTable = textTable(['claim', 'paper', 'ours', 'verdict'], rows.map((r) => [r.claim, r.paper, r.ours, r.verdict]));
-  const ddRuns = result.runs.filter((r) => r.setting.kind === 'kbfgs' || r.setting.kind === 'kbfgs-l');
+  const ddRuns = result.runs.filter((r) => r.setting.kind.startsWith('kbfgs'));
   const dd = ddRuns.map((r) => `${r.label} seed ${r.seed}: ${JSON.stringify(r.diagnostics)}`).join('\n');
   const text = [
     `MNIST autoencoder ${c.widths.join('-')}${c.pool > 1 ? ` (digits average-pooled ${c.pool}×${c.pool})` : ''}, ${c.trainSize} training digits, batch ${c.batchSize}, ${c.epochs} epochs, seeds ${c.seeds.join(', ')}`,
@@ -117,11 +156,9 @@ export function kbfgsReport(result: KbfgsResult): ExperimentReport {
     '',
     summary,
     '',
-    `K-BFGS grid (final loss, seed ${seed}):`,
-    gridTable(result, 'kbfgs', seed),
-    '',
-    `K-FAC grid (final loss, seed ${seed}):`,
-    gridTable(result, 'kfac', seed),
+    ...c.seeds.flatMap((s) => [`K-BFGS grid (final loss, seed ${s}):`, gridTable(result, 'kbfgs', s), '', `K-FAC grid (final loss, seed ${s}):`, gridTable(result, 'kfac', s), '']),
+    'Studies (final loss per seed):',
+    studiesTable(result),
     '',
     'K-BFGS curvature counters (H^g updates accepted/skipped, fraction of pairs where DD step 1 / step 2 acted):',
     dd,

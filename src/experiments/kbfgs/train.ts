@@ -5,9 +5,9 @@ import { GradwgslError } from '../../device/errors.js';
 import { runtime } from '../../graph/runtime.js';
 import { AUTHORS_DEFAULTS } from '../../optim/second-order/method.js';
 import { Autoencoder, TrainingLoss } from './autoencoder.js';
-import { createMethod, settingLabel, type MethodExtras, type MethodSetting } from './methods.js';
+import { createMethod, settingLabel, type MethodSetting } from './methods.js';
 
-export interface RunSpec extends MethodExtras {
+export interface RunSpec {
   setting: MethodSetting;
   widths: readonly number[];
   batchSize: number;
@@ -58,7 +58,7 @@ export async function trainRun(spec: RunSpec, train: Dataset, onEpoch?: (epoch: 
   const rt = runtime();
   const model = new Autoencoder(spec.widths, spec.batchSize, spec.seed);
   const evaluator = await TrainingLoss.create(model, AUTHORS_DEFAULTS.weightDecay);
-  const method = await createMethod(spec.setting, model, spec);
+  const method = await createMethod(spec.setting, model);
   const fixedOrder = () => [...batches(train, { batchSize: spec.batchSize, shuffle: false })].map((b) => b.x);
   const evalBatches = fixedOrder();
   const curve: EpochPoint[] = [{ epoch: 0, loss: await evaluator.evaluate(evalBatches), seconds: 0 }];

@@ -2,8 +2,8 @@
 // §11: best setting of each method, full-training-set loss after the last epoch, per seed; no pass
 // may come from a run that produced NaN at any epoch): pure functions of the run's numbers.
 import { verdictOf, type Judged } from '../verdict.js';
-import { settingLabel, type MethodKind, type MethodSetting } from './methods.js';
-import type { KbfgsResult } from './protocol.js';
+import { METHOD_NAMES, settingLabel, type MethodKind } from './methods.js';
+import { runsOf, type KbfgsResult } from './protocol.js';
 import { finalLoss, type RunResult } from './train.js';
 
 export const SPEC_BARS = {
@@ -17,28 +17,47 @@ export const SPEC_BARS = {
 } as const;
 
 export const fmtLoss = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : 'diverged');
-const sameSetting = (a: MethodSetting, b: MethodSetting) => a.kind === b.kind && a.lr === b.lr && a.damping === b.damping;
 
 /** The runs of a method's best setting, one per seed. */
 export function bestRuns(result: KbfgsResult, kind: MethodKind): RunResult[] {
   const s = result.best[kind];
-  return s ? result.runs.filter((r) => sameSetting(r.setting, s)) : [];
+  return s ? runsOf(result.runs, s) : [];
 }
 
+/** "α=0.1 λ=0.3: 117.8 (seed 0), 124.5 (seed 1)": the best setting and its final loss per seed. */
 export function lossesBySeed(result: KbfgsResult, kind: MethodKind): string {
-  return bestRuns(result, kind).map((r) => `${fmtLoss(finalLoss(r))} (seed ${r.seed})`).join(', ') || 'no run';
+  const s = result.best[kind];
+  if (!s) return s === null ? 'diverged at every setting' : 'no run';
+  const setting = settingLabel(s).slice(METHOD_NAMES[kind].length + 1);
+  return `${setting}: ${bestRuns(result, kind).map((r) => `${fmtLoss(finalLoss(r))} (seed ${r.seed})`).join(', ')}`;
 }
 
 /** Finite loss at every epoch: a run that produced NaN anywhere cannot carry a pass. */
 const clean = (r: RunResult) => !r.diverged && r.curve.every((p) => Number.isFinite(p.loss));
 
-/** The best runs of a and b paired by seed (seeds where both ran). */
-function pairs(result: KbfgsResult, a: MethodKind, b: MethodKind): [RunResult, RunResult][] {
-  const rb = bestRuns(result, b);
-  return bestRuns(result, a).flatMap((r) => {
+/** Runs paired by seed (seeds where both ran). */
+function bySeed(ra: readonly RunResult[], rb: readonly RunResult[]): [RunResult, RunResult][] {
+  return ra.flatMap((r) => {
     const other = rb.find((x) => x.seed === r.seed);
     return other ? [[r, other] as [RunResult, RunResult]] : [];
   });
+}
+
+/** The best runs of a and b paired by seed. */
+const pairs = (result: KbfgsResult, a: MethodKind, b: MethodKind) => bySeed(bestRuns(result, a), bestRuns(result, b));
+
+/** Every run of a study paired with K-BFGS's run at the same (α, λ) and seed (from the grid). */
+export function againstKbfgs(result: KbfgsResult, study: MethodKind): [RunResult, RunResult][] {
+  return result.runs.flatMap((r) => {
+    if (r.setting.kind !== study) return [];
+    const base = result.runs.find((x) => x.setting.kind === 'kbfgs' && x.setting.lr === r.setting.lr && x.setting.damping === r.setting.damping && x.seed === r.seed);
+    return base ? [[r, base] as [RunResult, RunResult]] : [];
+  });
+}
+
+/** "α=0.3 λ=1, seed 0: 130.2 vs 101.0; …": a study's runs beside K-BFGS's at the same setting and seed. */
+export function pairsText(pairs: readonly [RunResult, RunResult][]): string {
+  return pairs.map(([a, b]) => `α=${a.setting.lr} λ=${a.setting.damping}, seed ${a.seed}: ${fmtLoss(finalLoss(a))} vs ${fmtLoss(finalLoss(b))}`).join('; ') || 'no run beside a K-BFGS run at its setting';
 }
 
 /** On every seed both ran: both runs clean and loss(a) <= factor × loss(b). Null when no seed has both. */
@@ -56,7 +75,8 @@ export function firstOrderVerdict(result: KbfgsResult): Judged {
   return {
     verdict: verdictOf(vsAdam === null || vsSgd === null ? null : vsAdam && vsSgd),
     ours:
-      `final training loss, best settings: K-BFGS ${lossesBySeed(result, 'kbfgs')}; Adam ${lossesBySeed(result, 'adam')}; SGD-m ${lossesBySeed(result, 'sgdm')}. ` +
+      `final training loss, best settings: K-BFGS ${lossesBySeed(result, 'kbfgs')}; Adam ${lossesBySeed(result, 'adam')}; SGD-m ${lossesBySeed(result, 'sgdm')}; ` +
+      `the authors' Adam ${lossesBySeed(result, 'adam-authors')}; the authors' RMSprop ${lossesBySeed(result, 'rmsprop-authors')}. ` +
       `Spec bar per seed: K-BFGS ≤ ${SPEC_BARS.kbfgsOverAdam}×Adam (${met(vsAdam)}) and ≤ ${SPEC_BARS.kbfgsOverSgdm}×SGD-m (${met(vsSgd)})`,
   };
 }
@@ -70,13 +90,12 @@ export function kfacVerdict(result: KbfgsResult): Judged {
   };
 }
 
-/** Without double damping K-BFGS diverges or ends >= 25% worse than with it (a clean run), on every seed. */
+/** Without double damping K-BFGS diverges or ends >= 25% worse than with it (a clean run) at the same setting and seed, for every such pair. */
 export function doubleDampingVerdict(result: KbfgsResult): Judged {
-  const p = pairs(result, 'kbfgs-nodd', 'kbfgs');
+  const p = againstKbfgs(result, 'kbfgs-nodd');
   const ok = p.length ? p.every(([nodd, dd]) => clean(dd) && (!clean(nodd) || finalLoss(nodd) >= SPEC_BARS.noDdWorse * finalLoss(dd))) : null;
-  const at = result.best.kbfgs ? `at ${settingLabel(result.best.kbfgs)}: ` : '';
   return {
     verdict: verdictOf(ok),
-    ours: `${at}without DD ${lossesBySeed(result, 'kbfgs-nodd')}; with DD ${lossesBySeed(result, 'kbfgs')}. Spec bar: no-DD diverges or ends ≥ 25% worse (${met(ok)})`,
+    ours: `final loss without DD vs with DD: ${pairsText(p)}. Spec bar: no-DD diverges or ends ≥ 25% worse (${met(ok)})`,
   };
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { QUICK_CONFIG } from '../../../src/experiments/kbfgs/experiment.js';
 import type { MethodKind, MethodSetting } from '../../../src/experiments/kbfgs/methods.js';
-import type { KbfgsResult } from '../../../src/experiments/kbfgs/protocol.js';
+import { bestSettings, type KbfgsConfig, type KbfgsResult } from '../../../src/experiments/kbfgs/protocol.js';
 import type { RunResult } from '../../../src/experiments/kbfgs/train.js';
 import { doubleDampingVerdict, firstOrderVerdict, kfacVerdict } from '../../../src/experiments/kbfgs/verdicts.js';
 
@@ -52,5 +52,22 @@ describe('K-BFGS verdicts', () => {
     expect(doubleDampingVerdict(result({ kbfgs: [123.5], 'kbfgs-nodd': [140] })).verdict).toBe('not supported'); // 13% worse
     expect(doubleDampingVerdict(result({ kbfgs: [NaN], 'kbfgs-nodd': [NaN] })).verdict).toBe('not supported'); // both diverged
     expect(doubleDampingVerdict(result({ kbfgs: [123.5] })).verdict).toBe('not measured');
+    // Without DD is compared with K-BFGS at its own (α, λ), not with K-BFGS's best elsewhere.
+    const elsewhere = result({ kbfgs: [123.5], 'kbfgs-nodd': [NaN] });
+    elsewhere.best['kbfgs-nodd'] = { kind: 'kbfgs-nodd', lr: 0.3, damping: 1 };
+    elsewhere.runs = elsewhere.runs.map((r) => (r.setting.kind === 'kbfgs-nodd' ? { ...r, setting: elsewhere.best['kbfgs-nodd']! } : r));
+    expect(doubleDampingVerdict(elsewhere).verdict).toBe('not measured');
+  });
+});
+
+describe('K-BFGS best settings', () => {
+  const config: KbfgsConfig = { ...QUICK_CONFIG, seeds: [0, 1], kbfgsGrid: [[0.1, 1], [0.3, 1], [1, 1]], kfacGrid: [], adamLrs: [], sgdLrs: [], studies: [] };
+  const at = (lr: number, seed: number, loss: number): RunResult => ({ ...run('kbfgs', seed, loss), setting: { kind: 'kbfgs', lr, damping: 1 } });
+
+  it('the lowest mean over seeds wins; a setting that diverged on any seed never does', () => {
+    // α = 0.3 is best on seed 0, α = 0.1 on the mean; α = 1 would win but diverged on seed 1.
+    const runs = [at(0.1, 0, 110), at(0.3, 0, 100), at(1, 0, 50), at(0.1, 1, 110), at(0.3, 1, 130), at(1, 1, NaN)];
+    expect(bestSettings(config, runs).kbfgs).toEqual({ kind: 'kbfgs', lr: 0.1, damping: 1 });
+    expect(bestSettings(config, runs.filter((r) => r.setting.lr === 1)).kbfgs).toBeNull();
   });
 });
