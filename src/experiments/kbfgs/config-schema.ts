@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { integer, list, positive, schemaFor, seed } from '../config-schema.js';
 import type { KbfgsConfig } from './protocol.js';
 
-/** (α, λ): learning rate and damping. */
-const grid = list(z.tuple([positive, positive]));
+/** (α, λ): learning rate and damping; empty to skip the method. */
+const grid = list(z.tuple([positive, positive]), 0);
 
 export const kbfgsConfigSchema = schemaFor<KbfgsConfig>()(
   z.strictObject({
