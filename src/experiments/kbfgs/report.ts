@@ -51,7 +51,7 @@ function unjudged(result: KbfgsResult): Omit<ClaimRow, 'verdict'>[] {
     {
       claim: 'K-BFGS is comparable to K-FAC per epoch',
       paper: `authors' MNIST demo, epochs ${AUTHORS_DEMO.epochs.join('/')}: K-BFGS ${AUTHORS_DEMO.kbfgs.join('/')} vs K-FAC ${AUTHORS_DEMO.kfac.join('/')}`,
-      ours: `K-BFGS ${lossesBySeed(result, 'kbfgs')} vs K-FAC ${lossesBySeed(result, 'kfac')} (worst seeds: ratio ${ratio.toFixed(2)}). Spec §11 calibration: on this small problem K-BFGS was well behind K-FAC (123.5 vs 75.6)`,
+      ours: `K-BFGS ${lossesBySeed(result, 'kbfgs')} vs K-FAC ${lossesBySeed(result, 'kfac')} (worst seeds: ratio ${Number.isFinite(ratio) && ratio > 0 ? ratio.toFixed(2) : 'n/a'}). Spec §11 calibration: on this small problem K-BFGS was well behind K-FAC (123.5 vs 75.6)`,
     },
     {
       claim: 'K-BFGS(L) is competitive, and cheaper per iteration',
