@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { merge } from '../../src/cli/merge.js';
 import { reproduce, reproduceShard } from '../../src/cli/reproduce.js';
 import { shardOption } from '../../src/cli/shard-option.js';
@@ -14,6 +14,9 @@ import { shardKeys } from '../../src/experiments/shards.js';
 import { gpu } from '../setup.js';
 
 beforeAll(gpu);
+// The commands print their records; the test reads what they return.
+const quiet = vi.spyOn(console, 'log').mockImplementation(() => {});
+afterAll(() => quiet.mockRestore());
 
 // 4 settings × 2 seeds = 8 cells on 7×7 digits, one epoch of two batches each.
 const CONFIG = JSON.stringify({
