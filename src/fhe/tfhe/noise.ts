@@ -25,7 +25,7 @@ function gadgetDigitMoment(p: TfheParameters): number {
 /** E[z_i²] of the ternary ring key (uniform over {−1, 0, 1}). */
 const RING_KEY_MOMENT = 2 / 3;
 
-export interface NoiseBudget {
+export interface PbsNoiseBudget {
   /** Blind rotation output (the extracted LWE, mod Q), per coefficient. */
   blindRotation: number;
   modSwitchToTorus: number;
@@ -51,7 +51,7 @@ export function keySwitchVariance(p: TfheParameters): number {
   return keyTerm + roundingTerm;
 }
 
-export function noiseBudget(p: TfheParameters): NoiseBudget {
+export function pbsNoiseBudget(p: TfheParameters): PbsNoiseBudget {
   const blindRotation = blindRotationVariance(p);
   const modSwitchToTorus = ((1 + p.ringDegree * RING_KEY_MOMENT) / 12) * 2 ** -64;
   const keySwitch = keySwitchVariance(p);

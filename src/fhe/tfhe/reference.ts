@@ -87,3 +87,16 @@ export function sampleExtractCpu(c0: Uint32Array, c1: Uint32Array, k: number, q:
   out[N] = c0[k]!;
   return out;
 }
+
+/** The phase c0 + c1·z mod (X^N + 1, Q) of an RLWE ciphertext in the coefficient domain (z signed). */
+export function ringPhaseCpu(c0: Uint32Array, c1: Uint32Array, z: Int32Array, tables: NttTables): Uint32Array {
+  const { q } = tables;
+  const Q = BigInt(q);
+  const a = Uint32Array.from(c1);
+  const zHat = Uint32Array.from(z, (v) => (v < 0 ? q + v : v));
+  nttForward(a, tables);
+  nttForward(zHat, tables);
+  const prod = Uint32Array.from(a, (v, i) => Number((BigInt(v) * BigInt(zHat[i]!)) % Q));
+  nttInverse(prod, tables);
+  return prod.map((v, i) => addMod(v, c0[i]!, q));
+}

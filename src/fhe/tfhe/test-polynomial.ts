@@ -4,7 +4,6 @@
 // box reads one value, and the half box below m = 0 wraps negacyclically, hence −f(0) there.
 // Messages with the padding bit set would read −f(m − 2^p): inputs must keep it clear.
 import { fail } from '../../device/errors.js';
-import { runtime } from '../../graph/runtime.js';
 import { tensor } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { TfheParameters } from './params.js';
@@ -46,7 +45,7 @@ export function testPolynomial(p: TfheParameters, f: ArrayLike<number>, encode =
 export function testPolynomials(p: TfheParameters, tables: readonly ArrayLike<number>[], encode?: (v: number) => number): Tensor {
   const words = new Uint32Array(tables.length * p.ringDegree);
   tables.forEach((f, t) => words.set(testPolynomial(p, f, encode), t * p.ringDegree));
-  return runtime().keep(tensor(words, [tables.length, p.ringDegree], 'u32', 'fhe/test-polynomials'));
+  return tensor(words, [tables.length, p.ringDegree], 'u32', 'fhe/test-polynomials');
 }
 
 // Tables on p-bit two's complement integers (m ≥ 2^(p−1) is m − 2^p), results reduced mod 2^p.

@@ -16,12 +16,12 @@ export const TINY: TfheParameters = {
 };
 
 /**
- * N = 512, n = 32, 4-bit messages: bootstraps correctly (failure < 2^-100 by noiseBudget) in
+ * N = 512, n = 32, 4-bit messages: bootstraps correctly (failure < 2^-100 by pbsNoiseBudget) in
  * seconds on lavapipe, for the controls and the noise measurements.
  */
 export const SMALL: TfheParameters = {
   lweDimension: 32,
-  lweRelativeSigma: 2 ** -22,
+  lweRelativeSigma: 2 ** -17,
   ringDegree: 512,
   ringPrime: 2147352577,
   gadgetLogBase: 8,
