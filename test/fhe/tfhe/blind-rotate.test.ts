@@ -1,14 +1,16 @@
 // The blind-rotation kernels bit-exact against the CPU reference (src/fhe/tfhe/reference.ts):
 // whole blind rotations of odd batches with several test polynomials (which covers the
 // accumulator, the CMux decomposition, part 1's NTT / key inner product / add as used here),
-// sample extraction of several coefficients, and the RGSW key's decryption.
+// sample extraction of several coefficients, the two blind-rotation kernels alone on
+// full-range random accumulators, and the RGSW key's decryption.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mod, modInverse } from '../../../src/fhe/arith/bigint.js';
 import { nttInverse } from '../../../src/fhe/arith/ntt-cpu.js';
 import { modSwitchWords } from '../../../src/fhe/lwe/cpu.js';
 import { modSwitchFromTorus } from '../../../src/fhe/lwe/kernels.js';
 import { blindRotate } from '../../../src/fhe/tfhe/blind-rotate.js';
-import { sampleExtract } from '../../../src/fhe/tfhe/kernels.js';
+import { accumulatorInit, cmuxDecompose, sampleExtract } from '../../../src/fhe/tfhe/kernels.js';
+import { RnsContext } from '../../../src/fhe/rns/context.js';
 import { TfheServerKey, encryptMessages, generateTfheSecretKey } from '../../../src/fhe/tfhe/pbs.js';
 import { blindRotateCpu, gadgetDigitsCpu, rotateCpu, sampleExtractCpu } from '../../../src/fhe/tfhe/reference.js';
 import { reluTable, shiftTable, testPolynomial, testPolynomials } from '../../../src/fhe/tfhe/test-polynomial.js';
@@ -30,6 +32,42 @@ describe('blind rotation kernels vs the CPU reference (N = 64, n = 9)', () => {
     const P = randomResidues(8, q, 4);
     expect(Array.from(rotateCpu(rotateCpu(P, 3, q), 13, q))).toEqual(Array.from(P)); // X^16 = 1 mod X^8 + 1
     expect(Array.from(rotateCpu(P, 8, q))).toEqual(Array.from(P, (v) => (v ? q - v : 0)));
+  });
+
+  it('accumulatorInit and cmuxDecompose on full-range random inputs (B = 3 and 7, rotations 0, N, 2N − 1 included)', async () => {
+    const N = 64;
+    const q = TINY.ringPrime;
+    const ring = new RnsContext(N, [q]);
+    for (const B of [3, 7]) {
+      const n = 5;
+      const lwe = randomResidues(B * (n + 1), 2 * N, B);
+      lwe.set([0, N, 2 * N - 1], 0);
+      const acc = randomResidues(B * 2 * N, q, B + 1);
+      acc.set([0, q - 1, (q - 1) / 2, (q + 1) / 2], 0);
+      const tv = randomResidues(2 * N, q, B + 2);
+      const tables = Uint32Array.from({ length: B }, (_, c) => c % 2);
+      const init = await accumulatorInit(ring, tensor(lwe, [B, n + 1], 'u32'), tensor(tv, [2, N], 'u32'), tensor(tables, [B], 'u32'), 0).data();
+      for (const step of [0, 1, 2]) {
+        const digits = await cmuxDecompose(ring, tensor(acc, [B, 2, 1, N], 'u32'), tensor(lwe, [B, n + 1], 'u32'), { step, digits: 4, logBase: 8, base: 0 }).data();
+        for (let c = 0; c < B; c++) {
+          for (const part of [0, 1]) {
+            const poly = acc.subarray((2 * c + part) * N, (2 * c + part + 1) * N);
+            const diff = rotateCpu(poly, lwe[c * (n + 1) + step]!, q).map((v, x) => (v >= poly[x]! ? v - poly[x]! : v - poly[x]! + q));
+            for (let t = 0; t < 4; t++) {
+              const row = ((c * 2 + part) * 4 + t) * N;
+              const want = Array.from(diff, (v) => mod(BigInt(gadgetDigitsCpu(v, q, 8, 4)[t]!), BigInt(q)));
+              expect(Array.from(digits.subarray(row, row + N), BigInt)).toEqual(want);
+            }
+          }
+        }
+      }
+      for (let c = 0; c < B; c++) {
+        const want = rotateCpu(tv.subarray(tables[c]! * N, (tables[c]! + 1) * N), (2 * N - lwe[c * (n + 1) + n]!) % (2 * N), q);
+        expect(Array.from(init.subarray(2 * c * N, (2 * c + 1) * N))).toEqual(Array.from(want));
+        expect(Array.from(init.subarray((2 * c + 1) * N, (2 * c + 2) * N))).toEqual(new Array(N).fill(0));
+      }
+    }
+    ring.dispose();
   });
 
   it('blindRotate (B = 5, three test polynomials) and sampleExtract equal the reference bit for bit', async () => {
