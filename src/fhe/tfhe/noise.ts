@@ -15,11 +15,18 @@ import type { TfheParameters } from './params.js';
 /** Second moment of a balanced digit uniform over [−B/2, B/2): (B² + 2)/12. */
 const balancedDigitMoment = (logBase: number) => (4 ** logBase + 2) / 12;
 
-/** Σ_t E[d_t²] of the gadget digits of a uniform residue in (−Q/2, Q/2]. */
+/**
+ * Σ_t E[d_t²] of the gadget digits of a uniform residue in (−Q/2, Q/2]: digit t spans
+ * min(B, Q/B^t) values (a full balanced digit when Q/B^t ≥ B), the last one all of Q/B^(d−1).
+ */
 function gadgetDigitMoment(p: TfheParameters): number {
-  const lower = (p.gadgetDigits - 1) * balancedDigitMoment(p.gadgetLogBase);
-  const topRange = p.ringPrime / 2 ** (p.gadgetLogBase * (p.gadgetDigits - 1)); // width of the top digit's range
-  return lower + topRange ** 2 / 12;
+  const B = 2 ** p.gadgetLogBase;
+  let sum = 0;
+  for (let t = 0; t < p.gadgetDigits; t++) {
+    const width = p.ringPrime / B ** t;
+    sum += t < p.gadgetDigits - 1 && width >= B ? balancedDigitMoment(p.gadgetLogBase) : width ** 2 / 12;
+  }
+  return sum;
 }
 
 /** E[z_i²] of the ternary ring key (uniform over {−1, 0, 1}). */
