@@ -1,7 +1,8 @@
 /**
  * gradwgsl's lattice cryptography: u32 modular arithmetic and the negacyclic NTT (arith, CPU
  * twins and BigInt-exact tables), RNS polynomials on the GPU (rns), RLWE ciphertext kernels and
- * key switching (rlwe), and the BGV scheme with batching (bgv). Its own entry point, since
+ * key switching (rlwe), the BGV scheme with batching (bgv), torus LWE batches (lwe) and TFHE
+ * programmable bootstrapping on the same NTT (tfhe). Its own entry point, since
  * evaluator names (add, sub, ...) mirror the tensor ops.
  * @module gradwgsl/fhe
  */
@@ -16,7 +17,7 @@ export {
   linearCombine, keyInnerProduct, gadgetMessages,
 } from './rlwe/ops.js';
 export { keySwitch, generateKeySwitchKey, uniformPolys, gaussianPolys } from './rlwe/keyswitch.js';
-export { sampleUniform, sampleTernary, sampleGaussian, randomWords, ERROR_SIGMA, ERROR_BOUND } from './rlwe/sampling.js';
+export { sampleUniform, sampleTernary, sampleGaussian, randomWords, ERROR_SIGMA, ERROR_BOUND, ERROR_VARIANCE } from './rlwe/sampling.js';
 
 export { BgvContext, CIPHERTEXT_BASE } from './bgv/context.js';
 export {
@@ -42,3 +43,24 @@ export { BlobFormatError } from './serial/format-error.js';
 export { nttTables, type NttTables } from './arith/ntt-tables.js';
 export { nttForward, nttInverse } from './arith/ntt-cpu.js';
 export { mulhi, montMul, shoupMul, shoupCompanion, montgomeryNegInverse, addMod, subMod } from './arith/u32.js';
+
+export {
+  encodeMessage, decodePhase, encryptLwe, lwePhaseTorus, lwePhaseModQ, modSwitchWords, torusSwitchConstants,
+  generateLweKeySwitchKey, keySwitchCpu, keySwitchDigits,
+} from './lwe/cpu.js';
+export { lwePhase, modSwitchToTorus, modSwitchFromTorus, lweKeySwitch, lweDimension } from './lwe/kernels.js';
+export { sampleBinary, sampleTorus, sampleTorusGaussian } from './lwe/sampling.js';
+
+export { TFHE_PARAMETERS, VALIDATED_LWE, validateTfheParameters, type TfheParameters } from './tfhe/params.js';
+export { pbsNoiseBudget, blindRotationVariance, keySwitchVariance, log2Erfc, type PbsNoiseBudget } from './tfhe/noise.js';
+export { measureBlindRotationNoise, measureKeySwitchNoise, type NoiseSample } from './tfhe/noise-measure.js';
+export {
+  testPolynomial, testPolynomials, msbEncoding, reluTable, reluDerivativeTable, shiftTable, clampTable,
+} from './tfhe/test-polynomial.js';
+export { blindRotate, type BlindRotationKey } from './tfhe/blind-rotate.js';
+export { accumulatorInit, cmuxDecompose, sampleExtract } from './tfhe/kernels.js';
+export { generateBootstrapKey, ringKeyNtt } from './tfhe/bootstrap-key.js';
+export {
+  TfheServerKey, generateTfheSecretKey, encryptMessages, decryptMessages, bootstrap, bootstrapToRing, type TfheSecretKey,
+} from './tfhe/pbs.js';
+export { blindRotateCpu, sampleExtractCpu, rotateCpu, gadgetDigitsCpu, ringPhaseCpu, type BlindRotationReference } from './tfhe/reference.js';

@@ -57,6 +57,9 @@ const GAUSSIAN_CDF = (() => {
   return w.map((x) => (acc += x / total));
 })();
 
+/** The exact variance of sampleGaussian's clipped distribution (noise models use it, not σ²). */
+export const ERROR_VARIANCE = GAUSSIAN_CDF.reduce((acc, c, i) => acc + (c - (GAUSSIAN_CDF[i - 1] ?? 0)) * (i - ERROR_BOUND) ** 2, 0);
+
 /** Discrete Gaussian errors (σ = 3.2, clipped at ±19) by inversion of the CDF with 53-bit uniforms. */
 export function sampleGaussian(count: number): Int32Array {
   const out = new Int32Array(count);
