@@ -26,7 +26,6 @@ export {
 } from './bgv/params.js';
 export { encodeCoefficients, decryptCoefficients, matrixCoefficients, dotCoefficient, rowSpacing } from './bgv/coefficients.js';
 export { switchToMsb, bgvToLwe, msbScale, lsbToMsbConstant } from './bgv/switch.js';
-export { sampleExtract } from './rlwe/extract.js';
 export { Ciphertext, Plaintext } from './bgv/ciphertext.js';
 export { BatchEncoder, rowRotationElement, rowSwapElement } from './bgv/encoder.js';
 export {
