@@ -18,6 +18,15 @@ import { createFaultBuffer } from './faults.js';
 import { dispatchLabel, nanWords, opSignature, type Runtime } from './runtime.js';
 import { allocationSize } from '../device/buffer-pool.js';
 
+/**
+ * Whether a value is computed by the plan: an op output recorded while tracing. An op output that
+ * was computed eagerly before tracing (it has storage, or had it and was disposed) is an input the
+ * plan binds as it is, like a parameter; its node may have lost its inputs after execution.
+ */
+function traced(t: Tensor): boolean {
+  return t.kind === 'op' && !t.storage && !t.isDisposed;
+}
+
 /** Nodes to run, inputs first: every value the roots need, then the effects in order. */
 export function schedule(roots: readonly Tensor[], effects: readonly Tensor[]): Tensor[] {
   const order: Tensor[] = [];
@@ -30,7 +39,7 @@ export function schedule(roots: readonly Tensor[], effects: readonly Tensor[]): 
         order.push(t);
         continue;
       }
-      if (seen.has(t.id) || t.kind !== 'op') continue;
+      if (seen.has(t.id) || !traced(t)) continue;
       seen.add(t.id);
       stack.push([t, true]);
       const inputs = t.node!.inputs;
@@ -148,8 +157,8 @@ export class Plan {
       for (const { value, into, byteOffset } of node.op.place?.(node) ?? []) {
         // A reshape is the buffer of its source: place the source when it has the same bytes.
         let owner = value;
-        while (owner.kind === 'op' && owner.node!.op.view) owner = owner.node!.inputs[0]!;
-        if (owner.kind !== 'op' || owner.bytes !== value.bytes || owner.node!.op.effect || placed.has(owner.id)) continue;
+        while (traced(owner) && owner.node!.op.view) owner = owner.node!.inputs[0]!;
+        if (!traced(owner) || owner.bytes !== value.bytes || owner.node!.op.effect || placed.has(owner.id)) continue;
         const base = this.ref(into);
         if (byteOffset + value.bytes > base.size) fail(`internal: ${value} placed past the end of ${into}`);
         placed.set(owner.id, { buffer: base.buffer, offset: (base.offset ?? 0) + byteOffset, size: value.bytes });

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/graph/compile.js';
+import { runtime } from '../../src/graph/runtime.js';
+import { cast } from '../../src/kernels/elementwise/cast.js';
 import { add, mul } from '../../src/kernels/elementwise/binary.js';
 import { relu, tanh } from '../../src/kernels/elementwise/unary.js';
 import { sum, sumAll } from '../../src/kernels/reduce/reduce.js';
@@ -49,6 +51,47 @@ describe('compiled plan', () => {
     const out = await step.run({ x: randomArray(65 * 33, 9) }, { read: ['y'] });
     expect(out.y!.length).toBe(65);
     expect(out.y!.every(Number.isFinite)).toBe(true);
+    step.dispose();
+  });
+
+  // Eager execution drops an output's inputs when no gradient needs them; scheduling such a value
+  // again lowered its op with no inputs (a crash in Plan.ref). It is bound as it is instead.
+  it('binds an eagerly computed value captured by the traced function as an input, not an op to run', async () => {
+    const w = tensor(randomArray(37, 4), [37]);
+    const xData = randomArray(37, 5);
+    const eagerTanh = tanh(w);
+    const eagerHalf = runtime().gpu.has('shader-f16') ? cast(w, 'f16') : null;
+    if (!eagerHalf) console.log("compiled plan: the f16 capture is skipped, the adapter lacks 'shader-f16'");
+    const step = await compile({ x: { shape: [37] } }, ({ x }) => ({
+      y: mul(x!, eagerTanh),
+      ...(eagerHalf ? { h: mul(x!, cast(eagerHalf, 'f32')) } : {}),
+    }));
+    expect(step.plan.order).not.toContain(eagerTanh);
+    expect(step.plan.order).not.toContain(eagerHalf);
+    const out = await step.run({ x: xData }, { read: eagerHalf ? ['y', 'h'] : ['y'] });
+    const tanhValues = await eagerTanh.data();
+    expect([...out.y!]).toEqual([...xData].map((v, i) => expect.closeTo(v * tanhValues[i]!, 5)));
+    if (eagerHalf) {
+      const halfValues = await cast(eagerHalf, 'f32').data();
+      expect([...out.h!]).toEqual([...xData].map((v, i) => expect.closeTo(v * halfValues[i]!, 5)));
+    }
+    step.dispose();
+  });
+
+  it('differentiates through a captured eager value that requires grad, without recomputing it', async () => {
+    const w = tensor(randomArray(19, 6), [19]).trainable();
+    const xData = randomArray(19, 7);
+    const h = tanh(w); // keeps its inputs: backward needs w
+    const step = await compile({ x: { shape: [19] } }, ({ x }) => {
+      const loss = sumAll(mul(x!, h));
+      loss.backward();
+      return { gw: w.grad! };
+    });
+    expect(step.plan.order).not.toContain(h);
+    const { gw } = await step.run({ x: xData }, { read: ['gw'] });
+    const hValues = await h.data();
+    // d/dw sum(x * tanh(w)) = x * (1 - tanh(w)^2)
+    expect([...gw!]).toEqual([...xData].map((v, i) => expect.closeTo(v * (1 - hValues[i]! ** 2), 5)));
     step.dispose();
   });
 });
