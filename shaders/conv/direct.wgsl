@@ -246,9 +246,9 @@ fn conv_input_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_w
 
 // ---- weight gradient, split-K stage 1: dW[o, c, i, j] = Σ_{n,oh,ow} g[n, o, oh, ow] x[n, c, oh*s - pad + i, ow*s - pad + j],
 // a reduction over N·OH·OW for only O·C·kh·kw outputs. Split s sums (n, oh) rows
-// [s·rows_per_split, (s+1)·rows_per_split) into partials[s] (laid out as dW); stage 2
-// (shaders/conv/sum-splits.wgsl) adds the splits. One thread: 8 output channels × 4 input
-// channels of one tap. `src` is x, `other` is g.
+// [s·rows_per_split, (s+1)·rows_per_split) into partials[s] (laid out as dW); stage 2, the
+// GEMM's split-K pass (shaders/gemm/split-k-sum.wgsl), adds the splits. One thread: 8 output
+// channels × 4 input channels of one tap. `src` is x, `other` is g.
 
 @compute @workgroup_size(WG)
 fn conv_weight_partials(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

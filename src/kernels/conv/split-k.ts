@@ -1,15 +1,12 @@
 // Split-K for the convolution's long reductions (weight and bias gradients sum over N·OH·OW
 // for only O·C·kh·kw or O outputs): stage 1 sums chunks of the reduction into a partials
-// buffer [splits, outputs], stage 2 (shaders/conv/sum-splits.wgsl) adds the chunks. One pass
+// buffer [splits, outputs], stage 2 adds the chunks in order: the GEMM's split-K second pass
+// (dispatchSplitKSum, shaders/gemm/split-k-sum.wgsl), which reads exactly that layout. One pass
 // would leave a few hundred threads each summing 10⁵ products; the split keeps the whole GPU
 // (or every lavapipe core) busy and the per-thread sums short.
-import source from '../../../shaders/conv/sum-splits.wgsl';
 import type { BufferRef } from '../../device/dispatch.js';
-import { ELEMENTWISE_WG, grid1d } from '../../device/grid.js';
-import { Kernel } from '../../device/kernel.js';
 import type { LowerCtx } from '../../tensor/tensor.js';
-
-const sumSplitsKernel = new Kernel({ name: 'conv/sum-splits', source, entry: 'sum_splits' });
+import { dispatchSplitKSum } from '../gemm/kernels.js';
 
 /**
  * Stage-1 threads to aim for: enough to fill a GPU's cores several times over; more would
@@ -41,10 +38,5 @@ export function splitK(ctx: LowerCtx, plan: SplitPlan, outputs: number, out: Buf
   }
   const partials = ctx.scratch(plan.splits * outputs * 4);
   stage1(partials);
-  ctx.dispatch({
-    kernel: sumSplitsKernel,
-    bind: { partials, out },
-    uniforms: { total: outputs, splits: plan.splits },
-    workgroups: grid1d(outputs, ELEMENTWISE_WG),
-  });
+  dispatchSplitKSum(ctx, { partial: partials, c: out }, { batch: 1, m: 1, n: outputs, splits: plan.splits });
 }

@@ -325,13 +325,28 @@ export function dispatchGemm(ctx: LowerCtx, refs: GemmRefs, s: GemmShape, stride
   const uniforms = { m: s.m, n: s.n, k: s.k, a_batch: strides.aBatch, b_batch: strides.bBatch, splits, k_slice: kSlice };
   const z = s.batch * splits;
   ctx.dispatch({ kernel: main.kernel, constants, bind, uniforms, workgroups: [...mainGrid(variant, s), z] });
-  if (!split) return;
+  if (split) dispatchSplitKSum(ctx, { partial: out, c: refs.c, bias: refs.bias }, { batch: s.batch, m: s.m, n: s.n, splits }, flags.activation);
+}
+
+/**
+ * Split-K's second pass (split-k-sum.wgsl): c[b] = act(Σ_s partial[b, s] + bias), the slices
+ * added in order, from partial sums laid out [batch, splits, m, n]. A split GEMM's first pass
+ * writes that layout; so do the convolution's weight- and bias-gradient passes
+ * (src/kernels/conv/split-k.ts), which are one [m = 1, n = outputs] product.
+ */
+export function dispatchSplitKSum(
+  ctx: LowerCtx,
+  refs: { partial: BufferRef; c: BufferRef; bias?: BufferRef | undefined },
+  s: { batch: number; m: number; n: number; splits: number },
+  activation: Activation = 'none',
+): void {
   const [x, y] = grid1d(s.m * s.n, NAIVE_WG);
   ctx.dispatch({
     kernel: splitKSum,
-    constants: { ...epilogue, WG: NAIVE_WG },
-    bind: { partial: out, bias: refs.bias ?? refs.a, c: refs.c },
-    uniforms,
+    constants: { HAS_BIAS: refs.bias ? 1 : 0, ACT: ACTIVATIONS.code[activation], WG: NAIVE_WG },
+    // The pass reads only m, n and splits of the GEMM's uniforms; an unused bias binds partial.
+    bind: { partial: refs.partial, bias: refs.bias ?? refs.partial, c: refs.c },
+    uniforms: { m: s.m, n: s.n, k: 0, a_batch: 0, b_batch: 0, splits: s.splits, k_slice: 0 },
     workgroups: [x, y, s.batch],
   });
 }
