@@ -8,9 +8,11 @@
 // by where the LWEs come from (see the Glyph README, "Part 2 wiring").
 import { fail } from '../../device/errors.js';
 import { runtime } from '../../graph/runtime.js';
+import { lweDimension, modSwitchFromTorus } from '../lwe/kernels.js';
 import { ntt } from '../rns/ntt.js';
 import { mulConstant } from '../rns/poly.js';
 import { generatePackingKey, packLwe, type PackingKey } from '../rlwe/pack.js';
+import { bgvBlindRotate, extractConstant, type BgvBootstrapKey } from './blind-rotate.js';
 import { Ciphertext } from './ciphertext.js';
 import { CIPHERTEXT_BASE, type BgvContext } from './context.js';
 import type { SecretKey } from './keys.js';
@@ -34,4 +36,28 @@ export function lweToBgv(ctx: BgvContext, key: PackingKey, lwe: Tensor, position
   if (key.ring !== ctx.ring || key.base !== CIPHERTEXT_BASE) fail('lweToBgv: the packing key must be made for this context (generateBgvPackingKey)');
   const data = runtime().tidy(() => runtime().keep(ntt(ctx.ring, mulConstant(ctx.ring, packLwe(key, lwe, positions), -ctx.t, CIPHERTEXT_BASE), CIPHERTEXT_BASE)));
   return new Ciphertext(data);
+}
+
+/**
+ * Programmable bootstrapping into BGV: torus LWE inputs [B, n + 1] under the small key s (as the
+ * TFHE side's key switching leaves them) → level-L BGV ciphertexts whose coefficient
+ * positions[g][k] decrypts to f_{tables[k]}(m_k) for the k-th input (test polynomials from
+ * bgvTestPolynomials). Blind rotation at Q_L under the BGV key, extraction of coefficient 0,
+ * packing, MSB → LSB: the noise is the rotation's and the packing's, not the input's.
+ */
+export function bootstrapToBgv(
+  ctx: BgvContext,
+  keys: { bootstrap: BgvBootstrapKey; packing: PackingKey },
+  lwe: Tensor,
+  tv: Tensor,
+  positions: readonly (readonly number[])[],
+  tables?: readonly number[],
+): Ciphertext {
+  const { bootstrap, packing } = keys;
+  if (packing.limbs !== bootstrap.level || packing.lweDimension !== ctx.n) fail(`bootstrapToBgv: the packing key must take N = ${ctx.n}-dimensional samples at level ${bootstrap.level} (the bootstrapping key's)`);
+  lweDimension(lwe, 'bootstrapToBgv', bootstrap.steps.length);
+  return runtime().tidy(() => {
+    const acc = bgvBlindRotate(bootstrap, modSwitchFromTorus(lwe, ctx.ring.logN + 1), tv, tables);
+    return lweToBgv(ctx, packing, extractConstant(bootstrap, acc), positions);
+  });
 }
