@@ -57,9 +57,13 @@ export {
   testPolynomial, testPolynomials, msbEncoding, reluTable, reluDerivativeTable, shiftTable, clampTable,
 } from './tfhe/test-polynomial.js';
 export { blindRotate, type BlindRotationKey } from './tfhe/blind-rotate.js';
-export { accumulatorInit, cmuxDecompose, sampleExtract } from './tfhe/kernels.js';
+// Two sample-extraction kernels met in the merge (rlwe/extract.ts for BGV, tfhe/kernels.ts for
+// accumulators, argument orders differ): the TFHE one is exported under its own name.
+export { accumulatorInit, cmuxDecompose, sampleExtract as tfheSampleExtract } from './tfhe/kernels.js';
 export { generateBootstrapKey, ringKeyNtt } from './tfhe/bootstrap-key.js';
 export {
   TfheServerKey, generateTfheSecretKey, encryptMessages, decryptMessages, bootstrap, bootstrapToRing, type TfheSecretKey,
 } from './tfhe/pbs.js';
 export { blindRotateCpu, sampleExtractCpu, rotateCpu, gadgetDigitsCpu, ringPhaseCpu, type BlindRotationReference } from './tfhe/reference.js';
+export { generatePackingKey, packLwe, packingSlots, type PackingKey } from './rlwe/pack.js';
+export { generateBgvPackingKey, lweToBgv } from './bgv/from-lwe.js';
