@@ -1,53 +1,103 @@
-// 2-D max and average pooling over NCHW f32 planes, and their backward passes; needs
-// shaders/conv/window.wgsl. Forward kernels run one thread per output, backward kernels one
-// thread per input pixel gathering from the windows that cover it (no atomics).
+// 2-D max and average pooling over NCHW f32 planes, and their backward passes.
+// Pairs are (height, width): .x is the row axis, .y the column axis.
 // The TypeScript side guarantees padding <= kernel / 2, so every window holds a real pixel.
 // Needs shaders/common/nan.wgsl: a window holding a NaN has max NaN (and its gradient goes there).
+//
+// Cost on lavapipe (llvmpipe runs 8 invocations per SIMD vector): integer division has no vector
+// instruction there, so each one runs lane by lane, and a signed one also gets WGSL's
+// divide-by-zero guard. A backward pass with one thread per input pixel needs eight per pixel
+// (four signed, to find the windows covering it); measured, those four alone were about 2/3 of
+// its time. Here every thread does two unsigned divisions (site()), by uniforms, and nothing
+// divides per pixel.
+//
+// Forward kernels run one thread per output. Backward kernels run one thread per *cell*: output
+// position c's cell is the stride-sized block of input pixels starting at its window's origin,
+// rows [c * stride - pad, (c + 1) * stride - pad). The cells tile the input, so each input
+// pixel has exactly one owner, which writes it and nothing else: the windows that reach a cell
+// (c - reach .. c, reach = (kernel - 1) / stride, from the host) add into its pixels in a fixed
+// order, so overlapping windows accumulate deterministically without atomics or barriers.
 
 override WG: u32 = 256u;
 
+struct Pooling {
+  total: u32,          // threads that do work in this dispatch
+  size: vec2<i32>,     // input (H, W)
+  out_size: vec2<i32>, // output (OH, OW)
+  sites: vec2<i32>,    // per plane: out_size (forward) or the cell grid (backward)
+  kernel: vec2<i32>,   // (kh, kw)
+  stride: vec2<i32>,
+  pad: vec2<i32>,
+  reach: vec2<i32>,    // (kernel - 1) / stride: how many earlier windows reach into a cell
+}
+
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> g: array<f32>;
-@group(0) @binding(2) var<storage, read_write> idx: array<u32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
-@group(0) @binding(4) var<uniform> p: Geometry;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> p: Pooling;
 
 fn thread_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return gid.x + gid.y * nwg.x * WG;
 }
 
-// Output thread t -> output position (oh, ow) within its plane.
-fn output_position(t: u32) -> vec2<i32> {
-  let o = t % u32(p.out_size.x * p.out_size.y);
-  return vec2<i32>(i32(o / u32(p.out_size.y)), i32(o % u32(p.out_size.y)));
+// Thread t's site (an output or a cell) on a per-plane grid of p.sites, and where its plane
+// starts in the input and in the output.
+struct Site {
+  pos: vec2<i32>,
+  in_base: u32,
+  out_base: u32,
 }
 
-// The window clipped to the input: rows/cols [lo, hi).
-struct Clip {
+fn site(t: u32) -> Site {
+  let cols = u32(p.sites.y);
+  let row_all = t / cols;
+  let plane = row_all / u32(p.sites.x);
+  let pos = vec2<i32>(i32(row_all - plane * u32(p.sites.x)), i32(t - row_all * cols));
+  return Site(pos, plane * u32(p.size.x * p.size.y), plane * u32(p.out_size.x * p.out_size.y));
+}
+
+fn in_index(s: Site, pixel: vec2<i32>) -> u32 {
+  return s.in_base + u32(pixel.x * p.size.y + pixel.y);
+}
+
+fn out_index(s: Site, o: vec2<i32>) -> u32 {
+  return s.out_base + u32(o.x * p.out_size.y + o.y);
+}
+
+// A block of input pixels clipped to the input: rows/cols [lo, hi).
+struct Rect {
   lo: vec2<i32>,
   hi: vec2<i32>,
 }
 
-fn clip_window(o: vec2<i32>) -> Clip {
-  let origin = window_origin(o, p);
-  return Clip(max(origin, vec2<i32>(0)), min(origin + p.kernel, p.size));
+fn clipped(origin: vec2<i32>, extent: vec2<i32>) -> Rect {
+  return Rect(max(origin, vec2<i32>(0)), min(origin + extent, p.size));
 }
 
-// In-plane index (y * W + x) of the first maximum of output o's window, in row-major scan
-// order, or of its first NaN (padding is -inf, so never chosen). The forward pass and the backward pass share it,
-// so the gradient goes exactly where the forward value came from.
-fn window_argmax(plane: u32, o: vec2<i32>) -> u32 {
-  let w = clip_window(o);
-  let base = plane * u32(p.size.x * p.size.y);
-  var best = u32(w.lo.x * p.size.y + w.lo.y);
-  var best_v = x[base + best];
+fn window_of(o: vec2<i32>) -> Rect {
+  return clipped(o * p.stride - p.pad, p.kernel);
+}
+
+fn cell_of(c: vec2<i32>) -> Rect {
+  return clipped(c * p.stride - p.pad, p.stride);
+}
+
+fn contains(r: Rect, pixel: vec2<i32>) -> bool {
+  return all(pixel >= r.lo) && all(pixel < r.hi);
+}
+
+// Pixel (row, col) of the first maximum of output o's window, in row-major scan order, or of its
+// first NaN (padding is never read, so never chosen). The forward pass and the backward pass
+// share it, so the gradient goes exactly where the forward value came from.
+fn window_argmax(s: Site, o: vec2<i32>) -> vec2<i32> {
+  let w = window_of(o);
+  var best = w.lo;
+  var best_v = x[in_index(s, best)];
   for (var y = w.lo.x; y < w.hi.x; y++) {
     for (var xx = w.lo.y; xx < w.hi.y; xx++) {
-      let i = u32(y * p.size.y + xx);
-      let v = x[base + i];
+      let v = x[in_index(s, vec2<i32>(y, xx))];
       if (v > best_v || (is_nan(v) && !is_nan(best_v))) {
         best_v = v;
-        best = i;
+        best = vec2<i32>(y, xx);
       }
     }
   }
@@ -60,57 +110,73 @@ fn max_pool(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   if (t >= p.total) {
     return;
   }
-  let plane = t / u32(p.out_size.x * p.out_size.y);
-  out[t] = x[plane * u32(p.size.x * p.size.y) + window_argmax(plane, output_position(t))];
+  let s = site(t);
+  out[t] = x[in_index(s, window_argmax(s, s.pos))];
 }
 
-@compute @workgroup_size(WG)
-fn max_pool_argmax(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let t = thread_index(gid, nwg);
-  if (t >= p.total) {
-    return;
+// The windows that reach cell c, as output positions [first, last] (empty when first > last).
+struct Reaching {
+  first: vec2<i32>,
+  last: vec2<i32>,
+}
+
+fn reaching(c: vec2<i32>) -> Reaching {
+  return Reaching(max(c - p.reach, vec2<i32>(0)), min(c, p.out_size - vec2<i32>(1)));
+}
+
+// Writes 0 to every pixel of the cell; the windows then add into it.
+fn clear(s: Site, cell: Rect) {
+  for (var y = cell.lo.x; y < cell.hi.x; y++) {
+    for (var xx = cell.lo.y; xx < cell.hi.y; xx++) {
+      out[in_index(s, vec2<i32>(y, xx))] = 0.0;
+    }
   }
-  idx[t] = window_argmax(t / u32(p.out_size.x * p.out_size.y), output_position(t));
 }
 
-// Input pixel thread t -> its index within its plane, the flat index of its plane's first
-// output, and the span of output windows that cover it (what both gradients gather over).
-struct Coverers {
-  here: u32,
-  out_base: u32,
-  span: Span,
-}
-
-fn coverers(t: u32) -> Coverers {
-  let hw = u32(p.size.x * p.size.y);
-  let here = t % hw;
-  let span = covering(vec2<i32>(i32(here / u32(p.size.y)), i32(here % u32(p.size.y))), p);
-  return Coverers(here, (t / hw) * u32(p.out_size.x * p.out_size.y), span);
-}
-
-// dx[pixel] = sum of g over the windows whose argmax (from max_pool_argmax) is this pixel.
+// dx[pixel] = sum of g over the windows whose first maximum is this pixel, in row-major
+// window order. Each reaching window's argmax is recomputed here (k*k reads) rather than
+// stored by the forward pass: an op has one output, and a stored index would cost a second
+// pass and a scratch buffer.
 @compute @workgroup_size(WG)
 fn max_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let t = thread_index(gid, nwg);
   if (t >= p.total) {
     return;
   }
-  let c = coverers(t);
-  var acc = 0.0;
-  for (var oh = c.span.first.x; oh <= c.span.last.x; oh++) {
-    for (var ow = c.span.first.y; ow <= c.span.last.y; ow++) {
-      let o = c.out_base + u32(oh * p.out_size.y + ow);
-      if (idx[o] == c.here) {
-        acc += g[o];
+  let s = site(t);
+  let cell = cell_of(s.pos);
+  if (all(p.reach == vec2<i32>(0))) {
+    // Windows that do not overlap (stride >= kernel, the usual CNN case): only window c reaches
+    // cell c, so each pixel is stored once. Clearing first and adding after, as below, made
+    // this case 1.5-2.5x slower on lavapipe, where every store runs lane by lane.
+    var winner = vec2<i32>(-1);
+    var grad = 0.0;
+    if (all(s.pos < p.out_size)) {
+      winner = window_argmax(s, s.pos);
+      grad = g[out_index(s, s.pos)];
+    }
+    for (var y = cell.lo.x; y < cell.hi.x; y++) {
+      for (var xx = cell.lo.y; xx < cell.hi.y; xx++) {
+        out[in_index(s, vec2<i32>(y, xx))] = select(0.0, grad, all(vec2<i32>(y, xx) == winner));
+      }
+    }
+    return;
+  }
+  clear(s, cell);
+  let r = reaching(s.pos);
+  for (var oh = r.first.x; oh <= r.last.x; oh++) {
+    for (var ow = r.first.y; ow <= r.last.y; ow++) {
+      let o = vec2<i32>(oh, ow);
+      let winner = window_argmax(s, o);
+      if (contains(cell, winner)) {
+        out[in_index(s, winner)] += g[out_index(s, o)];
       }
     }
   }
-  out[t] = acc;
 }
 
 // count_include_pad = false: each window divides by the number of real pixels it holds.
-fn window_count(o: vec2<i32>) -> f32 {
-  let w = clip_window(o);
+fn window_count(w: Rect) -> f32 {
   let extent = w.hi - w.lo;
   return f32(extent.x * extent.y);
 }
@@ -121,32 +187,41 @@ fn avg_pool(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   if (t >= p.total) {
     return;
   }
-  let plane = t / u32(p.out_size.x * p.out_size.y);
-  let o = output_position(t);
-  let w = clip_window(o);
-  let base = plane * u32(p.size.x * p.size.y);
+  let s = site(t);
+  let w = window_of(s.pos);
   var acc = 0.0;
   for (var y = w.lo.x; y < w.hi.x; y++) {
     for (var xx = w.lo.y; xx < w.hi.y; xx++) {
-      acc += x[base + u32(y * p.size.y + xx)];
+      acc += x[in_index(s, vec2<i32>(y, xx))];
     }
   }
-  out[t] = acc / window_count(o);
+  out[t] = acc / window_count(w);
 }
 
-// dx[pixel] = sum over covering windows of g / (that window's count).
+// dx[pixel] = sum over the windows holding it, in row-major window order, of g / (that
+// window's count).
 @compute @workgroup_size(WG)
 fn avg_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let t = thread_index(gid, nwg);
   if (t >= p.total) {
     return;
   }
-  let c = coverers(t);
-  var acc = 0.0;
-  for (var oh = c.span.first.x; oh <= c.span.last.x; oh++) {
-    for (var ow = c.span.first.y; ow <= c.span.last.y; ow++) {
-      acc += g[c.out_base + u32(oh * p.out_size.y + ow)] / window_count(vec2<i32>(oh, ow));
+  let s = site(t);
+  let cell = cell_of(s.pos);
+  clear(s, cell);
+  let r = reaching(s.pos);
+  for (var oh = r.first.x; oh <= r.last.x; oh++) {
+    for (var ow = r.first.y; ow <= r.last.y; ow++) {
+      let o = vec2<i32>(oh, ow);
+      let w = window_of(o);
+      let share = g[out_index(s, o)] / window_count(w);
+      let lo = max(w.lo, cell.lo);
+      let hi = min(w.hi, cell.hi);
+      for (var y = lo.x; y < hi.x; y++) {
+        for (var xx = lo.y; xx < hi.y; xx++) {
+          out[in_index(s, vec2<i32>(y, xx))] += share;
+        }
+      }
     }
   }
-  out[t] = acc;
 }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maxPoolGradRef, outSizeRef, poolRef, type Shape4 } from '../../src/kernels/conv/reference.js';
+import { forEachWindow, maxPoolGradRef, outSizeRef, poolRef, type Shape4 } from '../../src/kernels/conv/reference.js';
+import { compile } from '../../src/graph/compile.js';
 import { resolveWindow, type WindowOptions } from '../../src/kernels/conv/window.js';
 import { avgPool2d, maxPool2d } from '../../src/kernels/pool/pool2d.js';
 import { tensor } from '../../src/tensor/create.js';
@@ -32,6 +33,37 @@ const CASES: [Shape4, WindowOptions][] = [
   [[1, 2, 7, 9], { kernel: [3, 5], stride: [2, 1], padding: [1, 2] }],
 ];
 
+// Backward passes run one thread per stride-sized cell of the input and must write every pixel
+// (outputs start as NaN: gpu() poisons them): windows with gaps between them (stride > kernel),
+// rows and columns past the last window (floor mode), a cell wholly in the padding (pad = stride),
+// kernel 1, windows overlapping along one axis only, several windows reaching into one cell.
+const GRAD_CASES: [Shape4, WindowOptions][] = [
+  [[2, 3, 7, 7], { kernel: 2 }],
+  [[1, 2, 9, 11], { kernel: 2, stride: 3 }],
+  [[1, 3, 5, 6], { kernel: 1, stride: 2 }],
+  [[1, 2, 8, 9], { kernel: 3, stride: 2, padding: 1 }],
+  [[2, 1, 6, 7], { kernel: [3, 2], stride: [1, 2], padding: [1, 1] }],
+  [[1, 1, 9, 9], { kernel: 4, stride: 2, padding: 2 }],
+  [[1, 2, 10, 6], { kernel: 5, stride: 3, padding: 2 }],
+  [[1, 2, 7, 8], { kernel: 3, stride: 1 }],
+];
+
+/** Float64 avgPool2d gradient (count_include_pad = false), window by window. */
+function avgPoolGradRef(shape: Shape4, opts: WindowOptions, g: ArrayLike<number>): Float64Array {
+  const win = resolveWindow('test', opts, null);
+  const [, , h, w] = shape;
+  const [oh, ow] = outSizeRef(shape, win);
+  const out = new Float64Array(size(shape));
+  forEachWindow(shape, win, (plane, o, cells) => {
+    const real = cells.filter((cell) => cell >= 0);
+    for (const cell of real) out[plane * h * w + cell] += g[plane * oh * ow + o]! / real.length;
+  });
+  return out;
+}
+
+/** Values from a 3-level set: windows hold many ties. */
+const tiedValues = (n: number, seed: number) => randomArray(n, seed).map((v) => Math.round(v * 1.4) / 2);
+
 const POOLS: ['max' | 'avg', (x: Tensor, o: WindowOptions) => Tensor][] = [
   ['max', maxPool2d],
   ['avg', avgPool2d],
@@ -57,17 +89,49 @@ describe('pooling', () => {
     });
   }
 
-  it('maxPool2d backward routes each window’s gradient to its first maximum, ties included', async () => {
-    const shape: Shape4 = [1, 2, 7, 7];
-    const opts = { kernel: 3, stride: 2, padding: 1 };
-    const win = resolveWindow('test', opts, null);
-    // Values from a 3-level set: windows hold many ties.
-    const x = randomArray(size(shape), 3).map((v) => Math.round(v * 1.4) / 2);
+  for (const [shape, opts] of GRAD_CASES) {
+    it(`maxPool2d backward on ${JSON.stringify(shape)} ${JSON.stringify(opts)} routes each window’s gradient to its first maximum, ties included`, async () => {
+      const win = resolveWindow('test', opts, null);
+      for (const x of [distinctValues(size(shape), 3), tiedValues(size(shape), 3)]) {
+        const xt = tensor(x, shape).trainable();
+        const out = maxPool2d(xt, opts);
+        const g = randomArray(out.numel, 4, 0.5, 1.5);
+        out.backward(tensor(g, [...out.shape]));
+        expect(relError(await xt.grad!.data(), maxPoolGradRef(x, shape, win, g))).toBeLessThan(F32_POOL);
+      }
+    });
+
+    it(`avgPool2d backward on ${JSON.stringify(shape)} ${JSON.stringify(opts)} matches float64`, async () => {
+      const xt = tensor(randomArray(size(shape), 5), shape).trainable();
+      const out = avgPool2d(xt, opts);
+      const g = randomArray(out.numel, 6, 0.5, 1.5);
+      out.backward(tensor(g, [...out.shape]));
+      expect(relError(await xt.grad!.data(), avgPoolGradRef(shape, opts, g))).toBeLessThan(F32_POOL);
+    });
+  }
+
+  it('maxPool2d with overlapping windows sends every window holding a NaN to it, and its backward is one dispatch', async () => {
+    // The NaN at (2, 2) lies in the 9 windows around it: all of them are NaN and route their
+    // gradient there, as they would to a +Infinity in its place.
+    const shape: Shape4 = [1, 1, 5, 5];
+    const opts = { kernel: 3, stride: 1, padding: 1 };
+    const x = distinctValues(25, 7);
+    x[12] = NaN;
+    const g = randomArray(25, 8, 0.5, 1.5);
     const xt = tensor(x, shape).trainable();
-    const out = maxPool2d(xt, opts);
-    const g = randomArray(out.numel, 4, 0.5, 1.5);
-    out.backward(tensor(g, [...out.shape]));
-    expect(relError(await xt.grad!.data(), maxPoolGradRef(x, shape, win, g))).toBeLessThan(F32_POOL);
+    const step = await compile({ g: { shape } }, ({ g }) => {
+      const y = maxPool2d(xt, opts);
+      y.backward(g!);
+      return { y, dx: xt.grad! };
+    });
+    const { y, dx } = await step.run({ g }, { read: ['y', 'dx'] });
+    const inWindow = (i: number) => Math.abs(Math.floor(i / 5) - 2) <= 1 && Math.abs((i % 5) - 2) <= 1;
+    expect([...y!].map((v, i) => Number.isNaN(v) === inWindow(i))).toEqual(Array(25).fill(true));
+    const asInfinity = Float32Array.from(x, (v) => (Number.isNaN(v) ? Infinity : v));
+    expect(relError(dx!, maxPoolGradRef(asInfinity, shape, resolveWindow('test', opts, null), g))).toBeLessThan(F32_POOL);
+    // One thread per cell recomputes the argmax: no separate argmax pass, no index buffer.
+    const grads = step.plan.dispatches.map((d) => d.label).filter((l) => l.startsWith('maxPool2dGrad'));
+    expect(grads).toHaveLength(1);
   });
 
   it('avgPool2d divides by the real pixels of windows that overlap the padding (count_include_pad = false)', async () => {

@@ -1,26 +1,25 @@
 // 2-D max and average pooling over NCHW f32 tensors: shaders/pool/pool.wgsl.
 //
-// Max pooling's backward recomputes the argmax (into a scratch buffer, inside the backward op)
-// instead of storing indices in the forward pass: an op has one output, so stored indices
-// would need a second tensor kept alive from forward to backward for every pooling layer,
-// while recomputing costs one extra read of the input, and only when gradients are taken.
-// Forward and backward share one argmax function, so ties (first maximum in row-major window
-// order) resolve the same way in both.
+// Max pooling's backward recomputes each window's argmax inside the backward kernel instead of
+// storing indices in the forward pass: an op has one output, so stored indices would need a
+// second tensor kept alive from forward to backward for every pooling layer, while recomputing
+// costs one extra read of the input, and only when gradients are taken. Forward and backward
+// share one argmax function, so ties (first maximum in row-major window order) resolve the same
+// way in both. Backward kernels run one thread per stride-sized cell of the input (see the
+// shader's header), so each is a single dispatch with no scratch buffer.
 import nan from '../../../shaders/common/nan.wgsl';
 import poolSource from '../../../shaders/pool/pool.wgsl';
-import windowLib from '../../../shaders/conv/window.wgsl';
 import { fail } from '../../device/errors.js';
 import { apply, type Tensor, type OpDef } from '../../tensor/tensor.js';
 import { fmt, sameShape } from '../../tensor/shape.js';
 import { requireDtype } from '../elementwise/checks.js';
 import { ELEMENTWISE_WG, grid1d } from '../../device/grid.js';
 import { Kernel } from '../../device/kernel.js';
-import { geometryUniforms, resolveWindow, windowGeometry, type Window, type WindowOptions } from '../conv/window.js';
+import { resolveWindow, windowGeometry, type Window, type WindowOptions } from '../conv/window.js';
 
-const entry = (name: string) => new Kernel({ name: `pool/${name}`, source: [nan, windowLib, poolSource], entry: name });
+const entry = (name: string) => new Kernel({ name: `pool/${name}`, source: [nan, poolSource], entry: name });
 const kernels = {
   maxPool: entry('max_pool'),
-  argmax: entry('max_pool_argmax'),
   maxPoolGrad: entry('max_pool_grad'),
   avgPool: entry('avg_pool'),
   avgPoolGrad: entry('avg_pool_grad'),
@@ -38,12 +37,25 @@ function pooledShape(what: string, x: Tensor, win: Window): number[] {
   return [g.n, g.c, g.outSize[0], g.outSize[1]];
 }
 
-/** Uniforms and grid for one thread per output (`perOutput`) or per input pixel. */
+/**
+ * Uniforms and grid for one thread per output (`perOutput`) or per input cell. Cell c of an
+ * axis starts at c * stride - pad; ceil((size + pad) / stride) of them reach past the input's end.
+ */
 function launch(what: string, { win, image }: Attrs, perOutput: boolean) {
   const geo = windowGeometry(what, image, win);
-  const planes = geo.n * geo.c;
-  const total = planes * (perOutput ? geo.outSize[0] * geo.outSize[1] : geo.size[0] * geo.size[1]);
-  return { uniforms: geometryUniforms(geo, win, total), workgroups: grid1d(total, ELEMENTWISE_WG), total };
+  const sites = perOutput ? geo.outSize : geo.size.map((d, a) => Math.ceil((d + win.padding[a]!) / win.stride[a]!));
+  const total = geo.n * geo.c * sites[0]! * sites[1]!;
+  const uniforms = {
+    total,
+    size: geo.size,
+    out_size: geo.outSize,
+    sites,
+    kernel: win.kernel,
+    stride: win.stride,
+    pad: win.padding,
+    reach: win.kernel.map((k, a) => Math.floor((k - 1) / win.stride[a]!)),
+  };
+  return { uniforms, workgroups: grid1d(total, ELEMENTWISE_WG) };
 }
 
 /** The gradient of an input [N, C, H, W] from the pooled output's gradient `g`. */
@@ -60,16 +72,8 @@ const maxPoolGradOp: OpDef<Attrs> = {
     return gradInfer('maxPool2dGrad', g!, attrs);
   },
   lower(ctx, { inputs: [x, g], attrs }) {
-    const perOutput = launch('maxPool2dGrad', attrs, true);
-    const idx = ctx.scratch(perOutput.total * 4);
-    ctx.dispatch({ kernel: kernels.argmax, bind: { x: ctx.ref(x!), idx }, uniforms: perOutput.uniforms, workgroups: perOutput.workgroups });
-    const perPixel = launch('maxPool2dGrad', attrs, false);
-    ctx.dispatch({
-      kernel: kernels.maxPoolGrad,
-      bind: { idx, g: ctx.ref(g!), out: ctx.out },
-      uniforms: perPixel.uniforms,
-      workgroups: perPixel.workgroups,
-    });
+    const { uniforms, workgroups } = launch('maxPool2dGrad', attrs, false);
+    ctx.dispatch({ kernel: kernels.maxPoolGrad, bind: { x: ctx.ref(x!), g: ctx.ref(g!), out: ctx.out }, uniforms, workgroups });
   },
 };
 
