@@ -13,9 +13,11 @@
 // Forward kernels run one thread per output. Backward kernels run one thread per *cell*: output
 // position c's cell is the stride-sized block of input pixels starting at its window's origin,
 // rows [c * stride - pad, (c + 1) * stride - pad). The cells tile the input, so each input
-// pixel has exactly one owner, which writes it and nothing else: the windows that reach a cell
-// (c - reach .. c, reach = (kernel - 1) / stride, from the host) add into its pixels in a fixed
-// order, so overlapping windows accumulate deterministically without atomics or barriers.
+// pixel has exactly one owner, which stores it once and writes nothing else: it sums, in
+// registers and in row-major window order, over the windows that reach its cell (c - reach .. c,
+// reach = (kernel - 1) / stride, from the host), so overlapping windows accumulate
+// deterministically without atomics or barriers. (Clearing a cell and then adding each window
+// into memory measured 1.5-2.5x slower on lavapipe, where every store runs lane by lane.)
 
 override WG: u32 = 256u;
 
@@ -32,8 +34,9 @@ struct Pooling {
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> g: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> p: Pooling;
+@group(0) @binding(2) var<storage, read_write> idx: array<u32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(4) var<uniform> p: Pooling;
 
 fn thread_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return gid.x + gid.y * nwg.x * WG;
@@ -81,10 +84,6 @@ fn cell_of(c: vec2<i32>) -> Rect {
   return clipped(c * p.stride - p.pad, p.stride);
 }
 
-fn contains(r: Rect, pixel: vec2<i32>) -> bool {
-  return all(pixel >= r.lo) && all(pixel < r.hi);
-}
-
 // Pixel (row, col) of the first maximum of output o's window, in row-major scan order, or of its
 // first NaN (padding is never read, so never chosen). The forward pass and the backward pass
 // share it, so the gradient goes exactly where the forward value came from.
@@ -114,6 +113,42 @@ fn max_pool(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   out[t] = x[in_index(s, window_argmax(s, s.pos))];
 }
 
+// In-plane index (y * W + x) of each output's first maximum, for max_pool_grad_overlapping.
+@compute @workgroup_size(WG)
+fn max_pool_argmax(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let t = thread_index(gid, nwg);
+  if (t >= p.total) {
+    return;
+  }
+  let s = site(t);
+  let winner = window_argmax(s, s.pos);
+  idx[t] = u32(winner.x * p.size.y + winner.y);
+}
+
+// dx[pixel] for windows that do not overlap (stride >= kernel, reach 0; the usual CNN case):
+// only window c reaches cell c, so its argmax is computed once, here, and each pixel of the cell
+// is stored once: g at the winner, 0 elsewhere. One pass, no index buffer.
+@compute @workgroup_size(WG)
+fn max_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let t = thread_index(gid, nwg);
+  if (t >= p.total) {
+    return;
+  }
+  let s = site(t);
+  let cell = cell_of(s.pos);
+  var winner = vec2<i32>(-1);
+  var grad = 0.0;
+  if (all(s.pos < p.out_size)) {
+    winner = window_argmax(s, s.pos);
+    grad = g[out_index(s, s.pos)];
+  }
+  for (var y = cell.lo.x; y < cell.hi.x; y++) {
+    for (var xx = cell.lo.y; xx < cell.hi.y; xx++) {
+      out[in_index(s, vec2<i32>(y, xx))] = select(0.0, grad, all(vec2<i32>(y, xx) == winner));
+    }
+  }
+}
+
 // The windows that reach cell c, as output positions [first, last] (empty when first > last).
 struct Reaching {
   first: vec2<i32>,
@@ -124,53 +159,38 @@ fn reaching(c: vec2<i32>) -> Reaching {
   return Reaching(max(c - p.reach, vec2<i32>(0)), min(c, p.out_size - vec2<i32>(1)));
 }
 
-// Writes 0 to every pixel of the cell; the windows then add into it.
-fn clear(s: Site, cell: Rect) {
-  for (var y = cell.lo.x; y < cell.hi.x; y++) {
-    for (var xx = cell.lo.y; xx < cell.hi.y; xx++) {
-      out[in_index(s, vec2<i32>(y, xx))] = 0.0;
-    }
-  }
+fn holds(o: vec2<i32>, pixel: vec2<i32>) -> bool {
+  let origin = o * p.stride - p.pad;
+  return all(pixel >= origin) && all(pixel < origin + p.kernel);
 }
 
-// dx[pixel] = sum of g over the windows whose first maximum is this pixel, in row-major
-// window order. Each reaching window's argmax is recomputed here (k*k reads) rather than
-// stored by the forward pass: an op has one output, and a stored index would cost a second
-// pass and a scratch buffer.
+// dx[pixel] for overlapping windows = sum of g over the windows whose first maximum (from
+// max_pool_argmax) is this pixel, in row-major window order. Recomputing the argmax per window
+// here instead would read k*k inputs for each of the ((k - 1) / stride + 1)^2 windows reaching a
+// cell: at kernel 3, stride 1 that measured 3-5x slower than this two-pass form on lavapipe.
 @compute @workgroup_size(WG)
-fn max_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+fn max_pool_grad_overlapping(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let t = thread_index(gid, nwg);
   if (t >= p.total) {
     return;
   }
   let s = site(t);
   let cell = cell_of(s.pos);
-  if (all(p.reach == vec2<i32>(0))) {
-    // Windows that do not overlap (stride >= kernel, the usual CNN case): only window c reaches
-    // cell c, so each pixel is stored once. Clearing first and adding after, as below, made
-    // this case 1.5-2.5x slower on lavapipe, where every store runs lane by lane.
-    var winner = vec2<i32>(-1);
-    var grad = 0.0;
-    if (all(s.pos < p.out_size)) {
-      winner = window_argmax(s, s.pos);
-      grad = g[out_index(s, s.pos)];
-    }
-    for (var y = cell.lo.x; y < cell.hi.x; y++) {
-      for (var xx = cell.lo.y; xx < cell.hi.y; xx++) {
-        out[in_index(s, vec2<i32>(y, xx))] = select(0.0, grad, all(vec2<i32>(y, xx) == winner));
-      }
-    }
-    return;
-  }
-  clear(s, cell);
   let r = reaching(s.pos);
-  for (var oh = r.first.x; oh <= r.last.x; oh++) {
-    for (var ow = r.first.y; ow <= r.last.y; ow++) {
-      let o = vec2<i32>(oh, ow);
-      let winner = window_argmax(s, o);
-      if (contains(cell, winner)) {
-        out[in_index(s, winner)] += g[out_index(s, o)];
+  for (var y = cell.lo.x; y < cell.hi.x; y++) {
+    for (var xx = cell.lo.y; xx < cell.hi.y; xx++) {
+      let pixel = vec2<i32>(y, xx);
+      let here = u32(y * p.size.y + xx);
+      var acc = 0.0;
+      for (var oh = r.first.x; oh <= r.last.x; oh++) {
+        for (var ow = r.first.y; ow <= r.last.y; ow++) {
+          let o = out_index(s, vec2<i32>(oh, ow));
+          if (holds(vec2<i32>(oh, ow), pixel) && idx[o] == here) {
+            acc += g[o];
+          }
+        }
       }
+      out[in_index(s, pixel)] = acc;
     }
   }
 }
@@ -208,20 +228,20 @@ fn avg_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
   }
   let s = site(t);
   let cell = cell_of(s.pos);
-  clear(s, cell);
   let r = reaching(s.pos);
-  for (var oh = r.first.x; oh <= r.last.x; oh++) {
-    for (var ow = r.first.y; ow <= r.last.y; ow++) {
-      let o = vec2<i32>(oh, ow);
-      let w = window_of(o);
-      let share = g[out_index(s, o)] / window_count(w);
-      let lo = max(w.lo, cell.lo);
-      let hi = min(w.hi, cell.hi);
-      for (var y = lo.x; y < hi.x; y++) {
-        for (var xx = lo.y; xx < hi.y; xx++) {
-          out[in_index(s, vec2<i32>(y, xx))] += share;
+  for (var y = cell.lo.x; y < cell.hi.x; y++) {
+    for (var xx = cell.lo.y; xx < cell.hi.y; xx++) {
+      let pixel = vec2<i32>(y, xx);
+      var acc = 0.0;
+      for (var oh = r.first.x; oh <= r.last.x; oh++) {
+        for (var ow = r.first.y; ow <= r.last.y; ow++) {
+          let o = vec2<i32>(oh, ow);
+          if (holds(o, pixel)) {
+            acc += g[out_index(s, o)] / window_count(window_of(o));
+          }
         }
       }
+      out[in_index(s, pixel)] = acc;
     }
   }
 }

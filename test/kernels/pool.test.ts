@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachWindow, maxPoolGradRef, outSizeRef, poolRef, type Shape4 } from '../../src/kernels/conv/reference.js';
 import { compile } from '../../src/graph/compile.js';
+import { sumAll } from '../../src/kernels/reduce/reduce.js';
 import { resolveWindow, type WindowOptions } from '../../src/kernels/conv/window.js';
 import { avgPool2d, maxPool2d } from '../../src/kernels/pool/pool2d.js';
 import { tensor } from '../../src/tensor/create.js';
@@ -110,7 +111,7 @@ describe('pooling', () => {
     });
   }
 
-  it('maxPool2d with overlapping windows sends every window holding a NaN to it, and its backward is one dispatch', async () => {
+  it('maxPool2d with overlapping windows sends every window holding a NaN to it', async () => {
     // The NaN at (2, 2) lies in the 9 windows around it: all of them are NaN and route their
     // gradient there, as they would to a +Infinity in its place.
     const shape: Shape4 = [1, 1, 5, 5];
@@ -119,19 +120,29 @@ describe('pooling', () => {
     x[12] = NaN;
     const g = randomArray(25, 8, 0.5, 1.5);
     const xt = tensor(x, shape).trainable();
-    const step = await compile({ g: { shape } }, ({ g }) => {
-      const y = maxPool2d(xt, opts);
-      y.backward(g!);
-      return { y, dx: xt.grad! };
-    });
-    const { y, dx } = await step.run({ g }, { read: ['y', 'dx'] });
+    const y = maxPool2d(xt, opts);
+    y.backward(tensor(g, shape));
     const inWindow = (i: number) => Math.abs(Math.floor(i / 5) - 2) <= 1 && Math.abs((i % 5) - 2) <= 1;
-    expect([...y!].map((v, i) => Number.isNaN(v) === inWindow(i))).toEqual(Array(25).fill(true));
+    expect([...(await y.data())].map((v, i) => Number.isNaN(v) === inWindow(i))).toEqual(Array(25).fill(true));
     const asInfinity = Float32Array.from(x, (v) => (Number.isNaN(v) ? Infinity : v));
-    expect(relError(dx!, maxPoolGradRef(asInfinity, shape, resolveWindow('test', opts, null), g))).toBeLessThan(F32_POOL);
-    // One thread per cell recomputes the argmax: no separate argmax pass, no index buffer.
-    const grads = step.plan.dispatches.map((d) => d.label).filter((l) => l.startsWith('maxPool2dGrad'));
-    expect(grads).toHaveLength(1);
+    expect(relError(await xt.grad!.data(), maxPoolGradRef(asInfinity, shape, resolveWindow('test', opts, null), g))).toBeLessThan(F32_POOL);
+  });
+
+  it('maxPool2d backward is one dispatch when windows do not overlap, and an argmax pass plus a gather when they do', async () => {
+    const shape: Shape4 = [2, 3, 8, 8];
+    const xt = tensor(distinctValues(size(shape), 9), shape).trainable();
+    for (const [opts, kernels] of [
+      [{ kernel: 2 }, ['pool/max_pool_grad']],
+      [{ kernel: 2, stride: 3 }, ['pool/max_pool_grad']],
+      [{ kernel: 3, stride: 2 }, ['pool/max_pool_argmax', 'pool/max_pool_grad_overlapping']],
+    ] as const) {
+      const step = await compile({}, () => {
+        sumAll(maxPool2d(xt, opts)).backward();
+        return { dx: xt.grad! };
+      });
+      const grads = step.plan.dispatches.map((d) => d.label).filter((l) => l.startsWith('maxPool2dGrad'));
+      expect(grads.map((l) => l.split('via kernel ')[1])).toEqual(kernels);
+    }
   });
 
   it('avgPool2d divides by the real pixels of windows that overlap the padding (count_include_pad = false)', async () => {

@@ -1,12 +1,14 @@
 // 2-D max and average pooling over NCHW f32 tensors: shaders/pool/pool.wgsl.
 //
-// Max pooling's backward recomputes each window's argmax inside the backward kernel instead of
-// storing indices in the forward pass: an op has one output, so stored indices would need a
-// second tensor kept alive from forward to backward for every pooling layer, while recomputing
-// costs one extra read of the input, and only when gradients are taken. Forward and backward
-// share one argmax function, so ties (first maximum in row-major window order) resolve the same
-// way in both. Backward kernels run one thread per stride-sized cell of the input (see the
-// shader's header), so each is a single dispatch with no scratch buffer.
+// Max pooling's backward recomputes each window's argmax instead of storing indices in the
+// forward pass: an op has one output, so stored indices would need a second tensor kept alive
+// from forward to backward for every pooling layer, while recomputing costs one extra read of
+// the input, and only when gradients are taken. Windows that do not overlap (stride >= kernel)
+// get it in the backward kernel itself, one dispatch; overlapping ones from an argmax pass into
+// a scratch buffer first, so that no window's argmax is computed more than once. Forward and
+// backward share one argmax function, so ties (first maximum in row-major window order) resolve
+// the same way in both. Backward kernels run one thread per stride-sized cell of the input (see
+// the shader's header).
 import nan from '../../../shaders/common/nan.wgsl';
 import poolSource from '../../../shaders/pool/pool.wgsl';
 import { fail } from '../../device/errors.js';
@@ -20,7 +22,9 @@ import { resolveWindow, windowGeometry, type Window, type WindowOptions } from '
 const entry = (name: string) => new Kernel({ name: `pool/${name}`, source: [nan, poolSource], entry: name });
 const kernels = {
   maxPool: entry('max_pool'),
+  argmax: entry('max_pool_argmax'),
   maxPoolGrad: entry('max_pool_grad'),
+  maxPoolGradOverlapping: entry('max_pool_grad_overlapping'),
   avgPool: entry('avg_pool'),
   avgPoolGrad: entry('avg_pool_grad'),
 };
@@ -55,7 +59,7 @@ function launch(what: string, { win, image }: Attrs, perOutput: boolean) {
     pad: win.padding,
     reach: win.kernel.map((k, a) => Math.floor((k - 1) / win.stride[a]!)),
   };
-  return { uniforms, workgroups: grid1d(total, ELEMENTWISE_WG) };
+  return { uniforms, workgroups: grid1d(total, ELEMENTWISE_WG), total };
 }
 
 /** The gradient of an input [N, C, H, W] from the pooled output's gradient `g`. */
@@ -72,8 +76,21 @@ const maxPoolGradOp: OpDef<Attrs> = {
     return gradInfer('maxPool2dGrad', g!, attrs);
   },
   lower(ctx, { inputs: [x, g], attrs }) {
-    const { uniforms, workgroups } = launch('maxPool2dGrad', attrs, false);
-    ctx.dispatch({ kernel: kernels.maxPoolGrad, bind: { x: ctx.ref(x!), g: ctx.ref(g!), out: ctx.out }, uniforms, workgroups });
+    const perCell = launch('maxPool2dGrad', attrs, false);
+    const { kernel, stride } = attrs.win;
+    if (kernel.every((k, a) => k <= stride[a]!)) {
+      ctx.dispatch({ kernel: kernels.maxPoolGrad, bind: { x: ctx.ref(x!), g: ctx.ref(g!), out: ctx.out }, uniforms: perCell.uniforms, workgroups: perCell.workgroups });
+      return;
+    }
+    const perOutput = launch('maxPool2dGrad', attrs, true);
+    const idx = ctx.scratch(perOutput.total * 4);
+    ctx.dispatch({ kernel: kernels.argmax, bind: { x: ctx.ref(x!), idx }, uniforms: perOutput.uniforms, workgroups: perOutput.workgroups });
+    ctx.dispatch({
+      kernel: kernels.maxPoolGradOverlapping,
+      bind: { idx, g: ctx.ref(g!), out: ctx.out },
+      uniforms: perCell.uniforms,
+      workgroups: perCell.workgroups,
+    });
   },
 };
 
