@@ -2,14 +2,14 @@
 // under the BGV secret key z, at the BGV modulus Q_L = q_1·…·q_L (RNS limbs). For each torus LWE
 // input (binary key s, n-dimensional) the accumulator starts as (X^{−b~}·TV, 0) and each of the
 // n CMux steps adds RGSW(s_i) ⊡ (X^{a~_i}·ACC − ACC), batched over the inputs as in
-// tfhe/blind-rotate.ts but over L limbs with the RNS gadget (bgv-cmux-decompose.wgsl). TV holds
+// tfhe/blind-rotate.ts but over L limbs with the RNS gadget (cmux-decompose.wgsl). TV holds
 // Δ·f(m) with Δ = (Q_L − 1)/t, so coefficient 0 ends as Δ·f(m) plus the rotation's noise, which is
 // absolute (set by the gadget, the key's σ, n and N) and does not depend on how noisy the input
 // LWE was: at Q_L ≈ 2^62 that is a fresh BGV-ready phase. Extraction (bgv-extract-constant.wgsl)
 // and the packing key switch (rlwe/pack.ts, bgv/from-lwe.ts) then clear the other coefficients
 // and place every result where the BGV layout wants it.
 import accInitSource from '../../../shaders/fhe/bgv-accumulator-init.wgsl';
-import cmuxSource from '../../../shaders/fhe/bgv-cmux-decompose.wgsl';
+import cmuxSource from '../../../shaders/fhe/cmux-decompose.wgsl';
 import extractSource from '../../../shaders/fhe/bgv-extract-constant.wgsl';
 import modarith from '../../../shaders/fhe/modarith.wgsl';
 import rotate from '../../../shaders/fhe/negacyclic-rotate.wgsl';
@@ -78,7 +78,7 @@ interface CmuxAttrs extends RotateAttrs {
 
 const cmuxOp = rnsOp<CmuxAttrs>({
   name: 'fhe.bgvCmuxDecompose',
-  kernel: kernel('bgv-cmux-decompose', cmuxSource),
+  kernel: kernel('cmux-decompose', cmuxSource),
   bind: ['acc', 'lwe', 'primes'],
   shape([acc, lwe], { ring, level, step, digits }) {
     const B = accumulators(ring, acc!, level);

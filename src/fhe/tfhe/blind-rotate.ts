@@ -1,6 +1,6 @@
 // CGGI/GINX blind rotation with a binary LWE key, batched: every LWE input of the batch has its
 // own accumulator, and each of the n CMux steps runs for the whole batch in five dispatches —
-//   digits = decompose(X^{a~_i}·ACC − ACC)        (tfhe-cmux-decompose.wgsl)
+//   digits = decompose(X^{a~_i}·ACC − ACC)        (cmux-decompose.wgsl, L = 1)
 //   ACC   += intt(keyInner(ntt(digits), BSK_i))   (part 1: ntt.wgsl, key-inner.wgsl, poly-binary.wgsl)
 // so ACC's phase becomes X^{a~_i·s_i}·phase at every step and X^{−(b~ − <a~, s>)}·TV at the end.
 import { fail } from '../../device/errors.js';

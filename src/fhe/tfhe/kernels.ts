@@ -4,7 +4,7 @@
 // rlwe/ops.ts keyInnerProduct and rns/poly.ts polyAdd. Kernels: shaders/fhe/tfhe-*.wgsl.
 import modarith from '../../../shaders/fhe/modarith.wgsl';
 import rotate from '../../../shaders/fhe/negacyclic-rotate.wgsl';
-import cmuxSource from '../../../shaders/fhe/tfhe-cmux-decompose.wgsl';
+import cmuxSource from '../../../shaders/fhe/cmux-decompose.wgsl';
 import initSource from '../../../shaders/fhe/tfhe-accumulator-init.wgsl';
 import extractSource from '../../../shaders/fhe/tfhe-sample-extract.wgsl';
 import { fail } from '../../device/errors.js';
@@ -64,7 +64,7 @@ interface CmuxAttrs extends InitAttrs {
 
 const cmuxOp = rnsOp<CmuxAttrs>({
   name: 'fhe.tfheCmuxDecompose',
-  kernel: kernel('tfhe-cmux-decompose', cmuxSource),
+  kernel: kernel('cmux-decompose', cmuxSource),
   bind: ['acc', 'lwe', 'primes'],
   shape([acc, lwe], { ring, step, digits }) {
     const B = accumulatorBatch(ring, acc!, 'blindRotate');
@@ -73,7 +73,7 @@ const cmuxOp = rnsOp<CmuxAttrs>({
     return [B, 2 * digits, 1, ring.n];
   },
   uniforms: ([acc, lwe], { base, step, digits, logBase }) => ({
-    rows: acc!.shape[0]! * 2 * digits, n: lwe!.shape[1]! - 1, step, digits, log_base: logBase, base,
+    rows: acc!.shape[0]! * 2 * digits, n: lwe!.shape[1]! - 1, limbs: 1, step, digits, log_base: logBase, base,
   }),
 });
 

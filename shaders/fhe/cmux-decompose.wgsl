@@ -1,10 +1,11 @@
-// First half of CMux step `step` of the blind rotation at the BGV modulus (bgv/blind-rotate.ts):
-// for every accumulator c over L limbs, the difference X^{a~_c} * ACC_c - ACC_c (a~_c =
-// lwe[c, step], in [0, 2N)), cut by the RNS gadget: limb j's residue is centred into
-// (-q_j/2, q_j/2] and split into DG balanced base-2^BETA digits (the last keeps what is left, so
-// the split is exact), and each digit, a small integer, is written as a residue of every limb.
-// The bootstrapping key's row for (part, j, t) carries s_i * 2^(BETA*t) in limb j only (q_j's
-// CRT weight), so the key inner product rebuilds s_i * diff mod Q_L with small digits.
+// First half of CMux step `step` of a blind rotation over L RNS limbs: for every accumulator c,
+// the difference X^{a~_c} * ACC_c - ACC_c (a~_c = lwe[c, step], in [0, 2N)), cut by the RNS
+// gadget: limb j's residue is centred into (-q_j/2, q_j/2] and split into DG balanced base-2^BETA
+// digits, least significant first (the last keeps what is left, so the split is exact: no rounding
+// term), and each digit, a small integer, is written as a residue of every limb. The bootstrapping
+// key's row for (part, j, t) carries s_i * 2^(BETA*t) in limb j only (q_j's CRT weight), so the key
+// inner product rebuilds s_i * diff mod Q_L with small digits. TFHE's ring is the case L = 1
+// (tfhe/kernels.ts), the blind rotation at the BGV modulus the case L = level (bgv/blind-rotate.ts).
 // acc [B, 2, L, N] coefficients → out [B, 2*L*DG, L, N], row (part*L + j)*DG + t.
 // Needs modarith.wgsl and negacyclic-rotate.wgsl in front.
 
