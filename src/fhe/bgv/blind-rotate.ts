@@ -8,7 +8,7 @@
 // LWE was: at Q_L ≈ 2^62 that is a fresh BGV-ready phase. Extraction (bgv-extract-constant.wgsl)
 // and the packing key switch (rlwe/pack.ts, bgv/from-lwe.ts) then clear the other coefficients
 // and place every result where the BGV layout wants it.
-import accInitSource from '../../../shaders/fhe/bgv-accumulator-init.wgsl';
+import accInitSource from '../../../shaders/fhe/accumulator-init.wgsl';
 import cmuxSource from '../../../shaders/fhe/cmux-decompose.wgsl';
 import extractSource from '../../../shaders/fhe/bgv-extract-constant.wgsl';
 import modarith from '../../../shaders/fhe/modarith.wgsl';
@@ -58,7 +58,7 @@ interface RotateAttrs {
 
 const initOp = rnsOp<RotateAttrs>({
   name: 'fhe.bgvAccumulatorInit',
-  kernel: kernel('bgv-accumulator-init', accInitSource),
+  kernel: kernel('accumulator-init', accInitSource),
   bind: ['lwe', 'tv', 'table', 'primes'],
   shape([lwe, tv, table], { ring, level }) {
     const B = lwe!.shape[0]!;

@@ -5,7 +5,7 @@
 import modarith from '../../../shaders/fhe/modarith.wgsl';
 import rotate from '../../../shaders/fhe/negacyclic-rotate.wgsl';
 import cmuxSource from '../../../shaders/fhe/cmux-decompose.wgsl';
-import initSource from '../../../shaders/fhe/tfhe-accumulator-init.wgsl';
+import initSource from '../../../shaders/fhe/accumulator-init.wgsl';
 import extractSource from '../../../shaders/fhe/tfhe-sample-extract.wgsl';
 import { fail } from '../../device/errors.js';
 import { Kernel } from '../../device/kernel.js';
@@ -35,7 +35,7 @@ interface InitAttrs {
 
 const initOp = rnsOp<InitAttrs>({
   name: 'fhe.tfheAccumulatorInit',
-  kernel: kernel('tfhe-accumulator-init', initSource),
+  kernel: kernel('accumulator-init', initSource),
   bind: ['lwe', 'tv', 'table', 'primes'],
   shape([lwe, tv, table], { ring }) {
     const B = lwe!.shape[0]!;
@@ -44,7 +44,7 @@ const initOp = rnsOp<InitAttrs>({
     if (table!.dtype !== 'u32' || table!.numel !== B) fail(`blindRotate: table indices ${fmt(table!.shape)} must be u32 [${B}], one per input`);
     return [B, 2, 1, ring.n];
   },
-  uniforms: ([lwe, tv], { base }) => ({ rows: 2 * lwe!.shape[0]!, n: lwe!.shape[1]! - 1, tables: tv!.shape[0]!, base }),
+  uniforms: ([lwe, tv], { base }) => ({ rows: 2 * lwe!.shape[0]!, n: lwe!.shape[1]! - 1, limbs: 1, tables: tv!.shape[0]!, base }),
 });
 
 /**
